@@ -1,0 +1,194 @@
+"""Benchmarks of vgan-course: speed and the lessons' measured claims, into results.json.
+
+    python benchmarks/run.py trainer            # (a) training-loop overhead vs a hand loop
+    python benchmarks/run.py lessons --seeds 0 1 2 3 4   # (b) every lesson, cpu profile
+    python benchmarks/run.py data               # (c) data generation vs training consumption
+    python benchmarks/report.py                 # regenerate README's results table
+
+Each section replaces its own entry in ``benchmarks/results.json`` and records the machine.
+Never part of the timed test run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results.json"
+
+
+def machine() -> dict:
+    return {"cpu_cores": os.cpu_count(), "torch": torch.__version__, "threads": torch.get_num_threads(),
+            "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+            "python": platform.python_version(), "date": time.strftime("%Y-%m-%d")}
+
+
+def _dcgan_setup(width: int = 32, batch: int = 64):
+    from vgan_course import data, losses, models
+
+    torch.manual_seed(0)
+    images, _ = data.digit_images(32, split="train")
+    G, D = models.DCGANGenerator(64, 1, width), models.DCGANDiscriminator(1, width)
+    opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
+
+    def batch_fn():
+        return images[torch.randint(len(images), (batch,))], torch.randn(batch, 64)
+
+    return G, D, opt_g, opt_d, batch_fn, losses
+
+
+def bench_trainer(rounds: int = 7, steps: int = 60) -> dict:
+    """(a) The package loop vs a minimal hand-written loop: same DCGAN, same data, interleaved."""
+    from vgan_course import train
+
+    G, D, opt_g, opt_d, batch_fn, losses = _dcgan_setup()
+
+    def hand(n: int) -> float:
+        start = time.perf_counter()
+        for _ in range(n):
+            real, z = batch_fn()
+            fake = G(z)
+            loss_d = losses.discriminator_loss(D(real), D(fake.detach()))
+            opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            opt_d.step()
+            loss_g = losses.generator_loss_nonsaturating(D(fake))
+            opt_g.zero_grad(set_to_none=True)
+            loss_g.backward()
+            opt_g.step()
+        return time.perf_counter() - start
+
+    def step(ctx):
+        real, z = batch_fn()
+        with ctx.autocast():
+            fake = G(z)
+            loss_d = losses.discriminator_loss(D(real), D(fake.detach()))
+        ctx.update(opt_d, loss_d)
+        with ctx.autocast():
+            loss_g = losses.generator_loss_nonsaturating(D(fake))
+        ctx.update(opt_g, loss_g)
+        return {"loss/d": loss_d, "loss/g": loss_g}
+
+    def package(n: int) -> float:
+        start = time.perf_counter()
+        train.train(step, {"G": G, "D": D}, {"G": opt_g, "D": opt_d}, steps=n, progress=True)
+        return time.perf_counter() - start
+
+    hand(5), package(5)  # warm-up
+    hand_times, package_times = [], []
+    for _ in range(rounds):  # interleaved, so drifts in machine speed hit both alike
+        hand_times.append(hand(steps))
+        package_times.append(package(steps))
+    ratio = statistics.median(p / h for p, h in zip(package_times, hand_times))
+    return {"ratio_median": round(ratio, 4), "target": 1.05,
+            "hand_ms_per_step": round(1000 * statistics.median(hand_times) / steps, 2),
+            "package_ms_per_step": round(1000 * statistics.median(package_times) / steps, 2),
+            "rounds": rounds, "steps_per_round": steps,
+            "command": "python benchmarks/run.py trainer"}
+
+
+def bench_data(repeats: int = 20) -> dict:
+    """(c) Clip generation throughput vs what DCGAN training consumes, on this machine."""
+    from vgan_course import data
+
+    out = {}
+    for name, make, kwargs in [("moving_digits_2x32", data.moving_digits, dict(n_digits=2)),
+                               ("moving_shapes_2x32", data.moving_shapes, dict(n_shapes=2)),
+                               ("moving_digits_1x64", data.moving_digits, dict(size=64, n_digits=1))]:
+        make(64, 16, **kwargs)
+        start = time.perf_counter()
+        for _ in range(repeats):
+            make(64, 16, **kwargs)
+        seconds = (time.perf_counter() - start) / repeats
+        out[name] = {"frames_per_second": round(64 * 16 / seconds), "ms_per_batch_of_64x16": round(1000 * seconds, 1)}
+    G, D, opt_g, opt_d, batch_fn, losses = _dcgan_setup()
+    start = time.perf_counter()
+    for _ in range(30):
+        real, z = batch_fn()
+        fake = G(z)
+        loss = losses.discriminator_loss(D(real), D(fake.detach())) + losses.generator_loss_nonsaturating(D(fake))
+        opt_d.zero_grad()
+        opt_g.zero_grad()
+        loss.backward()
+        opt_d.step()
+        opt_g.step()
+    consumed = 64 * 30 / (time.perf_counter() - start)
+    out["dcgan_training_frames_per_second"] = round(consumed)
+    out["generation_over_consumption"] = round(out["moving_digits_2x32"]["frames_per_second"] / consumed, 1)
+    out["command"] = "python benchmarks/run.py data"
+    return out
+
+
+def bench_lessons(seeds: list[int], profile: str, names: list[str] | None) -> dict:
+    """(b) Each lesson top to bottom: wall time and every claim it records, per seed."""
+    from vgan_course import profiles
+    from vgan_course.cli import run_notebook
+
+    lessons = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if names:
+        lessons = [p for p in lessons if any(p.name.startswith(n) for n in names)]
+    out = {}
+    for notebook in lessons:
+        runs = []
+        for seed in seeds:
+            with tempfile.TemporaryDirectory() as work:
+                claims_file = Path(work) / "claims.jsonl"
+                os.environ.update(VGAN_SEED=str(seed), VGAN_RUNS=str(Path(work) / "runs"),
+                                  VGAN_CLAIMS_FILE=str(claims_file))
+                start = time.perf_counter()
+                error = None
+                try:
+                    run_notebook(notebook, profile, Path(work) / notebook.name, timeout=3600)
+                except Exception as exc:  # a failed claim fails the cell: record it, go on
+                    error = f"{type(exc).__name__}: {str(exc).splitlines()[-1][:300] if str(exc) else ''}"
+                seconds = time.perf_counter() - start
+                claims = profiles.read_claims(claims_file) if claims_file.exists() else []
+            runs.append({"seed": seed, "seconds": round(seconds, 1), "error": error,
+                         "claims": [{"name": c.name, "value": c.value, "at_least": c.at_least, "at_most": c.at_most,
+                                     "holds": c.holds} for c in claims]})
+            print(f"{notebook.name} seed {seed}: {seconds:.0f} s, {sum(c.holds for c in claims)}/{len(claims)} claims hold"
+                  + (f", ERROR {error}" if error else ""), flush=True)
+        out[notebook.stem] = {"profile": profile, "runs": runs,
+                              "command": f"python benchmarks/run.py lessons --profile {profile} --only {notebook.stem[:2]} --seeds {' '.join(map(str, seeds))}"}
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("section", choices=("trainer", "data", "lessons"))
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    parser.add_argument("--profile", default="cpu", choices=("smoke", "cpu", "gpu"))
+    parser.add_argument("--only", nargs="*", help="lesson numbers, e.g. --only 01")
+    args = parser.parse_args()
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    if args.section == "trainer":
+        results["trainer"] = {**bench_trainer(), "machine": machine()}
+    elif args.section == "data":
+        results["data"] = {**bench_data(), "machine": machine()}
+    else:
+        lessons = results.setdefault(f"lessons_{args.profile}", {})
+        for name, entry in bench_lessons(args.seeds, args.profile, args.only).items():
+            kept = [r for r in lessons.get(name, {}).get("runs", []) if r["seed"] not in args.seeds]
+            runs = sorted(kept + entry["runs"], key=lambda r: r["seed"])  # a re-run replaces its seeds only
+            seeds = " ".join(str(r["seed"]) for r in runs)
+            lessons[name] = {**entry, "runs": runs, "machine": machine(),
+                             "command": f"python benchmarks/run.py lessons --profile {args.profile} --only {name[:2]} --seeds {seeds}"}
+    RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    print(json.dumps(results[args.section if args.section != "lessons" else f"lessons_{args.profile}"], indent=1)[:3000])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

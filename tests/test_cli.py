@@ -1,0 +1,49 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from vgan_course import cli
+
+
+def test_doctor_reports_a_working_setup(capsys):
+    assert cli.main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "torch" in out and "moving digits: clips of shape (1, 16, 1, 32, 32)" in out and out.strip().endswith("ok")
+
+
+def test_doctor_reports_a_bad_profile(capsys, monkeypatch):
+    monkeypatch.setenv("VGAN_PROFILE", "turbo")
+    assert cli.main(["doctor"]) == 1
+    assert "ERROR: VGAN_PROFILE must be one of" in capsys.readouterr().out
+
+
+def test_run_executes_a_notebook_headless(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os\nprint(os.environ['VGAN_PROFILE'])")]
+    source = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, source)
+    out = tmp_path / "done.ipynb"
+    result = subprocess.run([sys.executable, "-m", "vgan_course.cli", "run", str(source), "--profile", "smoke", "--out", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    executed = nbformat.read(out, as_version=4)
+    assert executed.cells[0].outputs[0].text.strip() == "smoke"
+    assert json.loads(source.read_text())["cells"][0]["outputs"] == []  # the source is untouched
+
+
+def test_run_reports_a_missing_notebook(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "vgan_course.cli", "run", str(tmp_path / "nope.ipynb")],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "no notebook at" in result.stderr
+
+
+def test_sync_writes_notebooks_from_twins(tmp_path):
+    twin = tmp_path / "99_demo.py"
+    twin.write_text("# %% [markdown]\n# # Demo\n\n# %%\nx = 1\n")
+    assert cli.sync_notebooks([tmp_path]) == [tmp_path / "99_demo.ipynb"]
+    assert cli.sync_notebooks([tmp_path]) == []  # nothing changed, nothing written
+    cells = nbformat.read(tmp_path / "99_demo.ipynb", as_version=4).cells
+    assert [c.cell_type for c in cells] == ["markdown", "code"] and cells[1].source == "x = 1"

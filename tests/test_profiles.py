@@ -1,0 +1,87 @@
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from vgan_course import profiles
+
+
+def test_profile_from_environment(monkeypatch):
+    monkeypatch.setenv("VGAN_PROFILE", "cpu")
+    assert profiles.current_profile() == "cpu"
+    monkeypatch.setenv("VGAN_PROFILE", "GPU ")
+    assert profiles.current_profile() == "gpu"
+    monkeypatch.delenv("VGAN_PROFILE")
+    assert profiles.current_profile() == ("gpu" if torch.cuda.is_available() else "cpu")
+
+
+def test_unknown_profile_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("VGAN_PROFILE", "fast")
+    with pytest.raises(ValueError, match="VGAN_PROFILE must be one of"):
+        profiles.current_profile()
+
+
+def test_seed_from_environment(monkeypatch):
+    monkeypatch.setenv("VGAN_SEED", "7")
+    assert profiles.current_seed() == 7
+    monkeypatch.setenv("VGAN_SEED", "seven")
+    with pytest.raises(ValueError, match="VGAN_SEED must be an integer"):
+        profiles.current_seed()
+
+
+def test_seed_everything_makes_runs_repeat():
+    profiles.seed_everything(3)
+    first = (torch.randn(3), np.random.rand(3))
+    profiles.seed_everything(3)
+    second = (torch.randn(3), np.random.rand(3))
+    assert torch.equal(first[0], second[0]) and np.array_equal(first[1], second[1])
+
+
+def test_settings_pick_the_active_profile(monkeypatch):
+    monkeypatch.setenv("VGAN_PROFILE", "cpu")
+    monkeypatch.setenv("VGAN_SEED", "2")
+    cfg = profiles.settings(smoke=dict(steps=1), cpu=dict(steps=10), gpu=dict(steps=100))
+    assert (cfg.steps, cfg.profile, cfg.seed, cfg.device.type) == (10, "cpu", 2, profiles.device().type)
+
+
+def test_settings_need_every_profile_with_the_same_keys():
+    with pytest.raises(ValueError, match="exactly the profiles"):
+        profiles.settings(smoke=dict(steps=1), cpu=dict(steps=10))
+    with pytest.raises(ValueError, match="same keys"):
+        profiles.settings(smoke=dict(steps=1), cpu=dict(steps=10), gpu=dict(step=100))
+    with pytest.raises(ValueError, match="set by the course"):
+        profiles.settings(smoke=dict(seed=1), cpu=dict(seed=1), gpu=dict(seed=1))
+
+
+def test_run_dir_separates_profiles_and_seeds(monkeypatch, tmp_path):
+    monkeypatch.setenv("VGAN_RUNS", str(tmp_path))
+    monkeypatch.setenv("VGAN_PROFILE", "cpu")
+    monkeypatch.setenv("VGAN_SEED", "4")
+    assert profiles.run_dir("01_gan_basics") == tmp_path / "01_gan_basics" / "cpu-seed4"
+
+
+def test_claims_assert_in_cpu_and_record_in_smoke(monkeypatch, tmp_path):
+    log = tmp_path / "claims.jsonl"
+    monkeypatch.setenv("VGAN_CLAIMS_FILE", str(log))
+    monkeypatch.setenv("VGAN_PROFILE", "smoke")
+    profiles.claim("xx", "too small, smoke", 0.1, at_least=0.5)  # recorded, not asserted
+    with pytest.raises(profiles.ClaimFailed, match="measured 0.1, expected >= 0.5"):
+        profiles.claim("xx", "exact math", 0.1, at_least=0.5, exact=True)
+    monkeypatch.setenv("VGAN_PROFILE", "cpu")
+    profiles.claim("xx", "fine", 0.7, at_least=0.5, at_most=1.0)
+    with pytest.raises(profiles.ClaimFailed):
+        profiles.claim("xx", "too big", 2.0, at_most=1.0)
+    with pytest.raises(profiles.ClaimFailed):
+        profiles.claim("xx", "not a number", float("nan"), at_least=0.0)
+    recorded = profiles.read_claims(log)
+    assert [(c.name, c.holds, c.asserted) for c in recorded] == [
+        ("too small, smoke", False, False), ("exact math", False, True), ("fine", True, True),
+        ("too big", False, True), ("not a number", False, True),
+    ]
+    assert json.loads(log.read_text().splitlines()[2])["profile"] == "cpu"
+
+
+def test_claim_needs_a_bound():
+    with pytest.raises(ValueError, match="needs a bound"):
+        profiles.claim("xx", "no bound", 1.0)

@@ -1,0 +1,163 @@
+import os
+
+import pytest
+import torch
+
+from vgan_course import data, losses, models, train
+from vgan_course.profiles import seed_everything
+
+RING = data.ring_of_gaussians()
+
+
+def make_gan(lr: float = 1e-3):
+    """A tiny 2-D GAN and its step function; data and noise come from the global RNG."""
+    G, D = models.MLPGenerator(z_dim=4, hidden=16, depth=2), models.MLPDiscriminator(hidden=16, depth=2)
+    opt_g = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))
+
+    def step(ctx):
+        real = RING.sample(32)
+        fake = G(torch.randn(32, 4))
+        loss_d = losses.discriminator_loss(D(real), D(fake.detach()))
+        ctx.update(opt_d, loss_d)
+        loss_g = losses.generator_loss_nonsaturating(D(fake))
+        ctx.update(opt_g, loss_g)
+        return {"loss/d": loss_d, "loss/g": loss_g}
+
+    return step, {"G": G, "D": D}, {"G": opt_g, "D": opt_d}
+
+
+def weights(models_: dict) -> list[torch.Tensor]:
+    return [p.detach().clone() for m in models_.values() for p in m.state_dict().values()]
+
+
+def test_resume_gives_the_same_weights_as_one_long_run(tmp_path):
+    seed_everything(0)
+    step, nets, opts = make_gan()
+    train.train(step, nets, opts, steps=40, progress=False, log_every=7)
+    straight = weights(nets)
+
+    seed_everything(0)
+    step, nets, opts = make_gan()
+    train.train(step, nets, opts, steps=20, checkpoint=tmp_path / "ck.pt", progress=False, log_every=7)
+    torch.manual_seed(1234)  # a fresh session: whatever the RNG did meanwhile...
+    step, nets, opts = make_gan()  # ...and fresh models
+    history = train.train(step, nets, opts, steps=40, checkpoint=tmp_path / "ck.pt", progress=False, log_every=7)
+    resumed = weights(nets)
+    assert all(torch.equal(a, b) for a, b in zip(straight, resumed))
+    assert history.steps[-1] == 40 and len(history.metrics["loss/d"]) == len(history.steps)
+
+
+def test_a_finished_checkpoint_is_loaded_not_retrained(tmp_path):
+    step, nets, opts = make_gan()
+    train.train(step, nets, opts, steps=10, checkpoint=tmp_path / "ck.pt", progress=False)
+    calls = []
+    step2, nets2, opts2 = make_gan()
+    history = train.train(lambda ctx: calls.append(1) or step2(ctx), nets2, opts2, steps=10,
+                          checkpoint=tmp_path / "ck.pt", progress=False)
+    assert not calls and history.steps[-1] == 10
+    assert all(torch.equal(a, b) for a, b in zip(weights(nets), weights(nets2)))
+
+
+def test_divergence_stops_with_a_clear_message_and_keeps_the_last_good_checkpoint(tmp_path):
+    step, nets, opts = make_gan()
+    G = nets["G"]
+
+    def exploding(ctx):
+        out = step(ctx)
+        if ctx.step >= 25:  # from step 26 on, the generator's weights are poisoned
+            with torch.no_grad():
+                G.net[0].weight.fill_(float("nan"))
+        return out
+
+    path = tmp_path / "ck.pt"
+    with pytest.raises(train.TrainingDiverged, match=r"became nan at step 27.*last good checkpoint \(step 20\)"):
+        train.train(exploding, nets, opts, steps=100, checkpoint=path, checkpoint_every=10, log_every=1, progress=False)
+    kept = train.load_checkpoint(path)
+    assert kept["step"] == 20
+    assert all(torch.isfinite(t).all() for t in kept["models"]["G"].values())
+
+
+def test_checkpoint_writes_are_atomic(tmp_path, monkeypatch):
+    path = tmp_path / "ck.pt"
+    train.save_checkpoint(path, {"format": train.CHECKPOINT_FORMAT, "step": 1})
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(torch, "save", crash)
+    with pytest.raises(OSError, match="disk full"):
+        train.save_checkpoint(path, {"format": train.CHECKPOINT_FORMAT, "step": 2})
+    monkeypatch.undo()
+    assert train.load_checkpoint(path)["step"] == 1
+    assert os.listdir(tmp_path) == ["ck.pt"]  # no temporary file left behind
+
+
+def test_unreadable_checkpoints_are_clear_errors(tmp_path):
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a checkpoint")
+    with pytest.raises(ValueError, match="not a readable checkpoint.*delete it"):
+        train.load_checkpoint(bad)
+    other = tmp_path / "other.pt"
+    torch.save({"weights": torch.zeros(1)}, other)
+    with pytest.raises(ValueError, match="not a vgan-course checkpoint"):
+        train.load_checkpoint(other)
+    step, nets, opts = make_gan()
+    with pytest.raises(ValueError, match="not a readable checkpoint"):
+        train.train(step, nets, opts, steps=5, checkpoint=bad, progress=False)
+
+
+def test_checkpoint_from_another_setup_is_refused(tmp_path):
+    step, nets, opts = make_gan()
+    train.train(step, nets, opts, steps=2, checkpoint=tmp_path / "ck.pt", progress=False)
+    step, nets, opts = make_gan()
+    with pytest.raises(ValueError, match=r"no entry for \['E'\]"):
+        train.train(step, {**nets, "E": models.MLPDiscriminator()}, opts, steps=4, checkpoint=tmp_path / "ck.pt", progress=False)
+
+
+def test_time_budget_stops_early():
+    step, nets, opts = make_gan()
+    history = train.train(step, nets, opts, steps=10**6, max_seconds=0.3, progress=False)
+    assert history.stopped_by == "time" and 0 < history.steps[-1] < 10**6
+
+
+def test_interrupt_keeps_the_checkpoint(tmp_path, capsys):
+    step, nets, opts = make_gan()
+
+    def interrupted(ctx):
+        if ctx.step == 15:
+            raise KeyboardInterrupt
+        return step(ctx)
+
+    with pytest.raises(KeyboardInterrupt):
+        train.train(interrupted, nets, opts, steps=50, checkpoint=tmp_path / "ck.pt", checkpoint_every=10, progress=False)
+    assert "Interrupted at step 15" in capsys.readouterr().out
+    assert train.load_checkpoint(tmp_path / "ck.pt")["step"] == 10
+
+
+def test_samples_and_tensorboard(tmp_path):
+    step, nets, opts = make_gan()
+    clips = lambda: torch.rand(2, 3, 1, 8, 8) * 2 - 1  # noqa: E731
+    history = train.train(step, nets, opts, steps=6, sample_fn=clips, sample_every=3, log_dir=tmp_path / "tb", progress=False)
+    assert [s for s, _ in history.samples] == [3, 6]
+    assert any(name.startswith("events.out.tfevents") for name in os.listdir(tmp_path / "tb"))
+
+
+def test_update_refuses_an_unknown_optimizer():
+    step, nets, opts = make_gan()
+    stray = torch.optim.SGD(nets["G"].parameters(), lr=0.1)
+
+    def bad_step(ctx):
+        ctx.update(stray, nets["G"](torch.randn(2, 4)).sum())
+        return {}
+
+    with pytest.raises(ValueError, match="not passed to train"):
+        train.train(bad_step, nets, opts, steps=1, progress=False)
+
+
+def test_load_models_for_sampling(tmp_path):
+    step, nets, opts = make_gan()
+    train.train(step, nets, opts, steps=3, checkpoint=tmp_path / "ck.pt", progress=False)
+    fresh = models.MLPGenerator(z_dim=4, hidden=16, depth=2)
+    assert train.load_models(tmp_path / "ck.pt", {"G": fresh}) == 3
+    assert all(torch.equal(a, b) for a, b in zip(fresh.state_dict().values(), nets["G"].state_dict().values()))

@@ -1,0 +1,27 @@
+"""The course's data: synthetic worlds with known ground truth, generated on the fly.
+
+- :mod:`.mixtures`: 2-D Gaussian mixtures (ring of 8, grid of 25) for lessons 01-02;
+- :mod:`.digits`: scikit-learn's bundled 8x8 digits, upsampled, as images;
+- :mod:`.moving`: moving digits and moving shapes clips with labels and exact optical flow;
+- :mod:`.flow`: warping a frame by an optical flow field.
+
+Nothing here downloads anything (DESIGN.md, principle 1).
+"""
+
+from .digits import digit_images, digit_sprites
+from .flow import warp
+from .mixtures import GaussianMixture2D, grid_of_gaussians, ring_of_gaussians
+from .moving import SHAPE_NAMES, Clips, moving_digits, moving_shapes
+
+__all__ = [
+    "Clips",
+    "GaussianMixture2D",
+    "SHAPE_NAMES",
+    "digit_images",
+    "digit_sprites",
+    "grid_of_gaussians",
+    "moving_digits",
+    "moving_shapes",
+    "ring_of_gaussians",
+    "warp",
+]

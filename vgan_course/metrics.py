@@ -1,0 +1,140 @@
+"""Numbers that say how good a generator is, computed offline.
+
+- 2-D mixtures: *modes covered* and *high-quality fraction* (Metz et al. 2017; Srivastava et
+  al. 2017, VEEGAN);
+- digits: a small classifier trained in seconds on the bundled digits, and its verdict on
+  generated digits: the confident fraction, the classes covered and an Inception-Score-style
+  number (Salimans et al. 2016) that needs no downloaded Inception network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .checks import check_images, check_range
+from .data import GaussianMixture2D, digit_images
+
+
+@dataclass
+class ModeCoverage:
+    """How a sample of 2-D points covers a mixture's modes."""
+
+    modes_covered: int
+    n_modes: int
+    high_quality_fraction: float
+    counts: torch.Tensor  # (modes,) high-quality samples per mode
+
+
+def mode_coverage(samples: torch.Tensor, mixture: GaussianMixture2D, n_std: float = 3.0,
+                  min_share: float = 0.2) -> ModeCoverage:
+    """Score samples ``(n, 2)`` against ``mixture``.
+
+    A sample is *high quality* if it lies within ``n_std`` standard deviations of its nearest
+    mode. A mode is *covered* if it holds at least ``min_share`` of its fair share
+    (``n / modes``) of the high-quality samples, so a handful of stray points does not count.
+    """
+    if not isinstance(samples, torch.Tensor) or samples.dim() != 2 or samples.shape[1] != 2:
+        got = tuple(samples.shape) if isinstance(samples, torch.Tensor) else type(samples).__name__
+        raise ValueError(f"samples must have shape (n, 2), got {got}")
+    samples = samples.detach().float().cpu()
+    distance = torch.cdist(samples, mixture.means)  # (n, modes)
+    nearest_distance, nearest = distance.min(dim=1)
+    good = nearest_distance <= n_std * mixture.std
+    counts = torch.bincount(nearest[good], minlength=mixture.n_modes)
+    fair_share = len(samples) / mixture.n_modes
+    covered = int((counts >= max(1.0, min_share * fair_share)).sum())
+    return ModeCoverage(covered, mixture.n_modes, float(good.float().mean()), counts)
+
+
+# --- digit classifier ------------------------------------------------------------------------
+
+
+class DigitClassifier(nn.Module):
+    """A small CNN: digit images ``(n, 1, 32, 32)`` in [-1, 1] -> class logits ``(n, 10)``.
+
+    The bundled digits are 8x8 at heart, so the network first averages 2x2 blocks (16x16):
+    nothing is lost and training is four times cheaper.
+    """
+
+    def __init__(self, width: int = 32):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.AvgPool2d(2),  # 1 x 16 x 16
+            nn.Conv2d(1, width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # w x 8 x 8
+            nn.Conv2d(width, 2 * width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 2w x 4 x 4
+            nn.Conv2d(2 * width, 2 * width, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1),  # 2w x 1 x 1
+            nn.Flatten(), nn.Linear(2 * width, 10),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_images(x, "x", channels=1)
+        return self.net(x)
+
+
+def _jitter(images: torch.Tensor, generator: torch.Generator, max_shift: int = 2) -> torch.Tensor:
+    """Random translations of up to ``max_shift`` pixels, so the classifier tolerates off-centre digits."""
+    padded = F.pad(images, (max_shift,) * 4, value=-1.0)
+    dx, dy = torch.randint(0, 2 * max_shift + 1, (2,), generator=generator).tolist()
+    h, w = images.shape[-2:]
+    return padded[..., dy: dy + h, dx: dx + w]
+
+
+@lru_cache(maxsize=2)
+def digit_classifier(steps: int = 500, seed: int = 0) -> DigitClassifier:
+    """Train (once per session, a few seconds on a CPU) a classifier on the bundled digits.
+
+    Trained on the "train" split with small random shifts; :func:`classifier_accuracy` tests
+    it on the held-out "test" split. Cached, so every call after the first is free.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    images, labels = digit_images(32, split="train")
+    with torch.random.fork_rng():  # do not disturb the lesson's random stream
+        torch.manual_seed(seed)
+        model = DigitClassifier()
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
+    for _ in range(steps):
+        index = torch.randint(len(images), (128,), generator=generator)
+        loss = F.cross_entropy(model(_jitter(images[index], generator)), labels[index])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return model.eval()
+
+
+def classifier_accuracy(model: DigitClassifier) -> float:
+    """Accuracy of ``model`` on the held-out digits (the "test" split)."""
+    images, labels = digit_images(32, split="test")
+    with torch.no_grad():
+        return float((model(images).argmax(1) == labels).float().mean())
+
+
+@dataclass
+class DigitScore:
+    """The classifier's verdict on a batch of generated digits."""
+
+    confident_fraction: float  # share of samples classified with probability >= threshold
+    classes_covered: int  # classes that receive at least min_share of a fair share of confident samples
+    inception_score: float  # exp E_x KL(p(y|x) || p(y)); 1 (useless) .. 10 (perfect, balanced)
+    class_counts: torch.Tensor  # (10,) confident samples per class
+
+
+def digit_score(images: torch.Tensor, classifier: nn.Module | None = None, threshold: float = 0.9,
+                min_share: float = 0.2) -> DigitScore:
+    """Score generated digits ``(n, 1, 32, 32)`` in [-1, 1] with the course's digit classifier."""
+    check_images(images, "images", channels=1)
+    check_range(images, "images")
+    classifier = digit_classifier() if classifier is None else classifier
+    with torch.no_grad():
+        p = F.softmax(classifier(images.detach().float().cpu()), dim=1)  # (n, 10)
+    confidence, label = p.max(dim=1)
+    confident = confidence >= threshold
+    counts = torch.bincount(label[confident], minlength=10)
+    covered = int((counts >= max(1.0, min_share * len(images) / 10)).sum())
+    marginal = p.mean(dim=0, keepdim=True)
+    kl = (p * (p.clamp_min(1e-12).log() - marginal.clamp_min(1e-12).log())).sum(dim=1)
+    return DigitScore(float(confident.float().mean()), covered, float(kl.mean().exp()), counts)

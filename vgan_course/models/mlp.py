@@ -1,0 +1,50 @@
+"""Small fully connected networks for 2-D toy data (lessons 01 and 02)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+def _check_points(x: torch.Tensor, dim: int, name: str) -> None:
+    if not isinstance(x, torch.Tensor) or x.dim() != 2 or x.shape[1] != dim:
+        got = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
+        raise ValueError(f"{name} must have shape (batch, {dim}), got {got}")
+
+
+class MLPGenerator(nn.Module):
+    """G: noise ``z (batch, z_dim)`` -> points ``(batch, out_dim)``, ReLU hidden layers."""
+
+    def __init__(self, z_dim: int = 2, hidden: int = 128, depth: int = 3, out_dim: int = 2):
+        super().__init__()
+        self.z_dim = z_dim
+        layers: list[nn.Module] = []
+        width = z_dim
+        for _ in range(depth):
+            layers += [nn.Linear(width, hidden), nn.ReLU()]
+            width = hidden
+        layers.append(nn.Linear(width, out_dim))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        _check_points(z, self.z_dim, "z")
+        return self.net(z)
+
+
+class MLPDiscriminator(nn.Module):
+    """D: points ``(batch, in_dim)`` -> one logit per point ``(batch,)``, LeakyReLU hidden layers."""
+
+    def __init__(self, in_dim: int = 2, hidden: int = 128, depth: int = 3):
+        super().__init__()
+        self.in_dim = in_dim
+        layers: list[nn.Module] = []
+        width = in_dim
+        for _ in range(depth):
+            layers += [nn.Linear(width, hidden), nn.LeakyReLU(0.2)]
+            width = hidden
+        layers.append(nn.Linear(width, 1))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _check_points(x, self.in_dim, "x")
+        return self.net(x).squeeze(1)

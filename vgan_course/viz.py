@@ -1,0 +1,195 @@
+"""Pictures and clips: image grids, film-strips, inline video, GIF/MP4 export, latent sliders.
+
+Inline video is an animated GIF embedded in HTML: it plays in JupyterLab, Colab and exported
+notebooks, needs no ffmpeg and works headless. All inputs use the course's [-1, 1] range.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+from pathlib import Path
+from typing import Callable
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from .checks import check_images, check_video
+
+
+def image_grid(images: torch.Tensor, nrow: int = 8, pad: int = 1) -> torch.Tensor:
+    """Tile images ``(n, c, h, w)`` into one image ``(c, rows*(h+pad)-pad, nrow*(w+pad)-pad)``."""
+    check_images(images)
+    n, c, h, w = images.shape
+    nrow = max(1, min(nrow, n))
+    rows = -(-n // nrow)
+    grid = images.new_full((c, rows * (h + pad) - pad, nrow * (w + pad) - pad), -1.0)
+    for i in range(n):
+        r, col = divmod(i, nrow)
+        grid[:, r * (h + pad): r * (h + pad) + h, col * (w + pad): col * (w + pad) + w] = images[i]
+    return grid
+
+
+def film_strip(clip: torch.Tensor, pad: int = 1) -> torch.Tensor:
+    """One clip ``(t, c, h, w)`` as its frames side by side: ``(c, h, t*(w+pad)-pad)``."""
+    check_images(clip, "clip")
+    return image_grid(clip, nrow=clip.shape[0], pad=pad)
+
+
+def to_numpy_image(image: torch.Tensor) -> np.ndarray:
+    """``(c, h, w)`` in [-1, 1] -> ``(h, w, c)`` uint8 (grey images get 3 equal channels)."""
+    image = ((image.detach().float().cpu().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
+    if image.shape[0] == 1:
+        image = image.expand(3, -1, -1)
+    return image.permute(1, 2, 0).numpy()
+
+
+def show_images(images: torch.Tensor, nrow: int = 8, title: str | None = None, ax: plt.Axes | None = None, scale: float = 0.6):
+    """Plot a grid of images ``(n, c, h, w)``; returns the matplotlib axes."""
+    grid = image_grid(images, nrow)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(scale * grid.shape[2] / 16, scale * grid.shape[1] / 16))
+    ax.imshow(to_numpy_image(grid), interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def show_film_strips(video: torch.Tensor, title: str | None = None, scale: float = 0.6):
+    """Plot each clip of ``(b, t, c, h, w)`` as one row of frames; returns the axes."""
+    check_video(video)
+    rows = torch.stack([film_strip(clip) for clip in video])  # (b, c, h, t*(w+1)-1)
+    return show_images(rows, nrow=1, title=title, scale=scale)
+
+
+def plot_points(samples: torch.Tensor, data: torch.Tensor | None = None, means: torch.Tensor | None = None,
+                ax: plt.Axes | None = None, title: str | None = None, lim: float | None = None):
+    """Scatter 2-D samples ``(n, 2)`` over data points and mode centres; returns the axes."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3.2, 3.2))
+    if data is not None:
+        d = data.detach().cpu()
+        ax.scatter(d[:, 0], d[:, 1], s=2, c="tab:gray", alpha=0.3, label="data")
+    s = samples.detach().cpu()
+    ax.scatter(s[:, 0], s[:, 1], s=2, c="tab:orange", alpha=0.6, label="generated")
+    if means is not None:
+        ax.scatter(means[:, 0].cpu(), means[:, 1].cpu(), marker="x", c="k", s=20, label="modes")
+    if lim is not None:
+        ax.set_xlim(-lim, lim)
+        ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal")
+    if title:
+        ax.set_title(title, fontsize=9)
+    return ax
+
+
+# --- clips: inline video and export --------------------------------------------------------------
+
+
+def _frames(video: torch.Tensor, scale: int, ncol: int = 8) -> list[np.ndarray]:
+    """``(t, c, h, w)`` or ``(b, t, c, h, w)`` -> list of ``(H, W, 3)`` uint8 frames, clips tiled."""
+    if video.dim() == 4:
+        video = video[None]
+    check_video(video)
+    b, t, c, h, w = video.shape
+    video = video.detach().float().cpu()
+    if scale > 1:
+        video = F.interpolate(video.reshape(b * t, c, h, w), scale_factor=scale, mode="nearest")
+        video = video.view(b, t, c, h * scale, w * scale)
+    return [to_numpy_image(image_grid(video[:, i], nrow=ncol, pad=2)) for i in range(t)]
+
+
+def gif_bytes(video: torch.Tensor, fps: float = 8, scale: int = 3, ncol: int = 8) -> bytes:
+    """An endlessly looping animated GIF of a clip or a batch of clips (tiled side by side)."""
+    frames = [Image.fromarray(f) for f in _frames(video, scale, ncol)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:],
+                   duration=round(1000 / fps), loop=0, optimize=False)
+    return buffer.getvalue()
+
+
+def show_video(video: torch.Tensor, fps: float = 8, scale: int = 3, ncol: int = 8, caption: str | None = None):
+    """Play a clip ``(t, c, h, w)`` or clips ``(b, t, c, h, w)`` inline in a notebook.
+
+    Returns an ``IPython.display.HTML`` object (the last expression of a cell is displayed).
+    """
+    from IPython.display import HTML
+
+    data = base64.b64encode(gif_bytes(video, fps, scale, ncol)).decode("ascii")
+    text = f"<figcaption>{caption}</figcaption>" if caption else ""
+    return HTML(f'<figure style="margin:0"><img src="data:image/gif;base64,{data}"/>{text}</figure>')
+
+
+def save_gif(video: torch.Tensor, path: str | os.PathLike, fps: float = 8, scale: int = 3, ncol: int = 8) -> Path:
+    """Write a looping GIF of a clip or batch of clips (ready to share); returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gif_bytes(video, fps, scale, ncol))
+    return path
+
+
+def save_mp4(video: torch.Tensor, path: str | os.PathLike, fps: int = 8, scale: int = 4, ncol: int = 8) -> Path:
+    """Write an H.264 MP4 (yuv420p, plays everywhere) with PyAV; returns the path."""
+    import av
+
+    frames = _frames(video, scale, ncol)
+    height, width = frames[0].shape[:2]
+    even = [np.pad(f, ((0, height % 2), (0, width % 2), (0, 0))) for f in frames]  # yuv420p needs even sizes
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream("libx264", rate=int(fps))
+        stream.height, stream.width = even[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        for frame in even:
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")))
+        container.mux(stream.encode())  # flush the encoder
+    return path
+
+
+# --- latent interpolation ------------------------------------------------------------------------
+
+
+def interpolation_strip(render: Callable[[torch.Tensor], torch.Tensor], z0: torch.Tensor, z1: torch.Tensor,
+                        n: int = 9) -> torch.Tensor:
+    """Render ``n`` points on the segment from ``z0`` to ``z1`` (each ``(z_dim,)``).
+
+    ``render`` maps latents ``(n, z_dim)`` to images ``(n, c, h, w)``; returns those images.
+    """
+    alphas = torch.linspace(0, 1, n, device=z0.device)[:, None]
+    with torch.no_grad():
+        return render((1 - alphas) * z0 + alphas * z1)
+
+
+def interpolation_slider(render: Callable[[torch.Tensor], torch.Tensor], z0: torch.Tensor, z1: torch.Tensor, steps: int = 20):
+    """An ipywidgets slider that walks from ``z0`` to ``z1``; ``None`` if widgets are unavailable.
+
+    Front-ends without widget support show the slider's text fallback; the lesson shows a
+    static :func:`interpolation_strip` next to it, so nothing depends on the slider.
+    """
+    try:
+        import ipywidgets as widgets
+    except ImportError:
+        return None
+    output = widgets.Output()
+
+    def draw(change=None) -> None:
+        alpha = slider.value / steps
+        with torch.no_grad():
+            image = render(((1 - alpha) * z0 + alpha * z1)[None])[0]
+        with output:
+            output.clear_output(wait=True)
+            plt.figure(figsize=(2, 2))
+            plt.imshow(to_numpy_image(image), interpolation="nearest")
+            plt.axis("off")
+            plt.show()
+
+    slider = widgets.IntSlider(value=0, min=0, max=steps, description="z0 -> z1")
+    slider.observe(draw, names="value")
+    draw()
+    return widgets.VBox([slider, output])
