@@ -3,6 +3,7 @@
     python benchmarks/run.py trainer            # (a) training-loop overhead vs a hand loop
     python benchmarks/run.py lessons --seeds 0 1 2 3 4   # (b) every lesson, cpu profile
     python benchmarks/run.py data               # (c) data generation vs training consumption
+    python benchmarks/run.py grading            # (d) grading 30 submissions of assignment 01
     python benchmarks/report.py                 # regenerate README's results table
 
 Each section replaces its own entry in ``benchmarks/results.json`` and records the machine.
@@ -130,6 +131,32 @@ def bench_data(repeats: int = 20) -> dict:
     return out
 
 
+def bench_grading(n_students: int = 30) -> dict:
+    """(d) ``vgan-course grade`` on a class of 30: the grading corpus's ordinary submissions
+    (right and wrong answers, bad files; not the deliberate endless loops), cycled to 30."""
+    import shutil
+
+    from vgan_course.grading import assignment, grader
+
+    corpus = ROOT / "tests" / "grading_corpus" / "01"
+    pool = sorted(p for p in corpus.iterdir() if p.suffix in (".ipynb", ".txt") and "loop" not in p.name)
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work) / "submissions"
+        folder.mkdir()
+        for i in range(n_students):
+            source = pool[i % len(pool)]
+            shutil.copy(source, folder / f"student{i:02d}_{source.stem}{source.suffix}")
+        task = assignment.load(ROOT / "solutions" / "01_gan_basics.ipynb")
+        limits = grader.Limits()
+        start = time.perf_counter()
+        results = grader.grade_folder(folder, task, Path(work) / "grades.csv", limits=limits)
+        seconds = time.perf_counter() - start
+    return {"students": n_students, "seconds": round(seconds, 1), "jobs": limits.jobs,
+            "seconds_per_student": round(seconds / n_students, 2),
+            "graded_fully": sum(r.status == "graded" for r in results),
+            "command": "python benchmarks/run.py grading"}
+
+
 def bench_lessons(seeds: list[int], profile: str, names: list[str] | None) -> dict:
     """(b) Each lesson top to bottom: wall time and every claim it records, per seed."""
     from vgan_course import profiles
@@ -166,7 +193,7 @@ def bench_lessons(seeds: list[int], profile: str, names: list[str] | None) -> di
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("section", choices=("trainer", "data", "lessons"))
+    parser.add_argument("section", choices=("trainer", "data", "grading", "lessons"))
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--profile", default="cpu", choices=("smoke", "cpu", "gpu"))
     parser.add_argument("--only", nargs="*", help="lesson numbers, e.g. --only 01")
@@ -176,6 +203,8 @@ def main() -> int:
         results["trainer"] = {**bench_trainer(), "machine": machine()}
     elif args.section == "data":
         results["data"] = {**bench_data(), "machine": machine()}
+    elif args.section == "grading":
+        results["grading"] = {**bench_grading(), "machine": machine()}
     else:
         lessons = results.setdefault(f"lessons_{args.profile}", {})
         for name, entry in bench_lessons(args.seeds, args.profile, args.only).items():

@@ -1,5 +1,9 @@
-"""The ``vgan-course`` command: ``doctor`` checks a setup, ``run`` executes a lesson headless,
-``sync`` regenerates notebooks from their py:percent twins."""
+"""The ``vgan-course`` command.
+
+``doctor`` checks a setup, ``run`` executes a lesson headless, ``sync`` regenerates notebooks
+from their py:percent twins, ``release`` writes assignments from solutions, ``grade`` grades a
+folder of submissions.
+"""
 
 from __future__ import annotations
 
@@ -95,6 +99,37 @@ def sync_notebooks(paths: list[Path]) -> list[Path]:
     return written
 
 
+def release_assignments(names: list[str], solutions: Path, out: Path) -> int:
+    """``vgan-course release``: assignments/NAME.ipynb from solutions/NAME.ipynb."""
+    from .grading import assignment
+
+    paths = [assignment.find_solution(n, solutions) for n in names] if names else sorted(solutions.glob("*.ipynb"))
+    if not paths:
+        print(f"no solution notebooks in {solutions}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(f"released {path} -> {assignment.write_release(assignment.load(path), out)}")
+    return 0
+
+
+def grade_submissions(args: argparse.Namespace) -> int:
+    """``vgan-course grade``: one CSV row and one feedback file per submission."""
+    from .grading import assignment, grader
+
+    try:
+        task = assignment.load(assignment.find_solution(args.assignment, args.solutions))
+        limits = grader.Limits(seconds=args.timeout, cell_seconds=args.cell_timeout, memory_mb=args.memory_mb,
+                               jobs=max(1, args.jobs))
+        results = grader.grade_folder(args.submissions, task, args.out, args.feedback, limits)
+    except (ValueError, RuntimeError) as error:
+        print(f"vgan-course grade: {error}", file=sys.stderr)
+        return 1
+    for r in results:
+        print(f"{r.student:<24} {r.total:>6g} / {task.auto_points:g}  {r.status}")
+    print(f"wrote {args.out} ({len(results)} students) and feedback in {args.feedback or args.out.parent / 'feedback'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vgan-course", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -106,7 +141,25 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
     sync = commands.add_parser("sync", help="regenerate .ipynb files from their py:percent twins")
     sync.add_argument("paths", type=Path, nargs="*", default=[Path("notebooks"), Path("solutions")])
+    release = commands.add_parser("release", help="write student assignments from the instructor solutions")
+    release.add_argument("assignments", nargs="*", help="e.g. 01 (default: every solution)")
+    release.add_argument("--solutions", type=Path, default=Path("solutions"))
+    release.add_argument("--out", type=Path, default=Path("assignments"))
+    grade = commands.add_parser("grade", help="grade a folder of submissions into a CSV gradebook")
+    grade.add_argument("submissions", type=Path, help="one notebook, or one folder, per student")
+    grade.add_argument("--assignment", required=True, help="e.g. 01")
+    grade.add_argument("--out", type=Path, default=Path("grades.csv"))
+    grade.add_argument("--feedback", type=Path, default=None, help="feedback folder (default: next to the CSV)")
+    grade.add_argument("--solutions", type=Path, default=Path("solutions"))
+    grade.add_argument("--timeout", type=float, default=300.0, help="seconds per submission (default 300)")
+    grade.add_argument("--cell-timeout", type=float, default=60.0, help="seconds per cell (default 60)")
+    grade.add_argument("--memory-mb", type=int, default=2048, help="memory per submission (default 2048)")
+    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions at once (default: cores)")
     args = parser.parse_args(argv)
+    if args.command == "release":
+        return release_assignments(args.assignments, args.solutions, args.out)
+    if args.command == "grade":
+        return grade_submissions(args)
     if args.command == "sync":
         for path in sync_notebooks(args.paths):
             print(f"wrote {path}")

@@ -1,0 +1,244 @@
+"""Build the grading corpus of assignment 01: synthetic submissions with known grades.
+
+    python tests/make_grading_corpus.py      # rewrites tests/grading_corpus/01/
+
+Every submission starts from the released assignment with the solution's answers filled in,
+then one thing is changed: a wrong answer of a known kind, or a bad or hostile submission.
+``expected.json`` holds the points each must get per part and words its reason must contain.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from vgan_course.grading import assignment as assignment_module  # noqa: E402
+from vgan_course.grading.assignment import meta  # noqa: E402
+
+OUT = ROOT / "tests" / "grading_corpus" / "01"
+FULL = {"d_loss_tests": 2, "g_loss_tests": 2, "train_step_tests": 3, "up_block_tests": 2, "modes_tests": 2}
+
+
+def answered() -> nbformat.NotebookNode:
+    """The released assignment with the solution's answers in it: a perfect submission."""
+    task = assignment_module.load(ROOT / "solutions" / "01_gan_basics.ipynb")
+    released = assignment_module.release(task)
+    solution = {meta(c).get("grade_id"): c.source for c in task.notebook.cells if meta(c).get("solution")}
+    for cell in released.cells:
+        gid = meta(cell).get("grade_id")
+        if meta(cell).get("solution") and gid in solution:
+            cell.source = "\n".join(line for line in solution[gid].splitlines() if "### BEGIN SOLUTION" not in line
+                                    and "### END SOLUTION" not in line)
+    return released
+
+
+def cell(nb, gid):
+    return next(c for c in nb.cells if meta(c).get("grade_id") == gid)
+
+
+def replace_answer(nb, gid, source):
+    cell(nb, gid).source = source
+
+
+D_WRONG_SWAPPED = '''def discriminator_loss(real_logits, fake_logits):
+    return F.softplus(real_logits).mean() + F.softplus(-fake_logits).mean()'''
+D_UNSTABLE = '''def discriminator_loss(real_logits, fake_logits):
+    return -(torch.log(torch.sigmoid(real_logits)).mean() + torch.log(1 - torch.sigmoid(fake_logits)).mean())'''
+G_MINIMAX = '''def generator_loss_nonsaturating(fake_logits):
+    return -F.softplus(fake_logits).mean()  # log(1 - D): the minimax loss'''
+STEP_STALE_D = '''def train_step(G, D, opt_g, opt_d, real, z):
+    fake = G(z)
+    fake_logits = D(fake)  # computed before D's update: G trains against a stale D
+    loss_d = discriminator_loss(D(real), D(fake.detach()))
+    opt_d.zero_grad(); loss_d.backward(); opt_d.step()
+    loss_g = generator_loss_nonsaturating(fake_logits)
+    opt_g.zero_grad(); loss_g.backward(); opt_g.step()
+    return loss_d.item(), loss_g.item()'''
+STEP_NO_ZERO_GRAD = '''def train_step(G, D, opt_g, opt_d, real, z):
+    fake = G(z)
+    loss_d = discriminator_loss(D(real), D(fake.detach()))
+    loss_d.backward(); opt_d.step()
+    loss_g = generator_loss_nonsaturating(D(fake))
+    loss_g.backward(); opt_g.step()
+    return loss_d.item(), loss_g.item()'''
+BLOCK_BIAS = '''def upsample_block(c_in, c_out):
+    return nn.Sequential(nn.ConvTranspose2d(c_in, c_out, 4, 2, 1), nn.BatchNorm2d(c_out), nn.ReLU())'''
+BLOCK_STRIDE = '''def upsample_block(c_in, c_out):
+    return nn.Sequential(nn.ConvTranspose2d(c_in, c_out, 4, 1, 1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU())'''
+MODES_LOOP = '''def modes_covered(samples, means, std, n_std=3.0, min_count=1):
+    counts = [0] * len(means)
+    for point in samples:
+        distances = [float(((point - m) ** 2).sum().sqrt()) for m in means]
+        best = min(range(len(means)), key=lambda k: distances[k])
+        if distances[best] <= n_std * std:
+            counts[best] += 1
+    return sum(1 for c in counts if c >= min_count)'''
+MODES_NO_MIN_COUNT = '''def modes_covered(samples, means, std, n_std=3.0, min_count=1):
+    distance, nearest = torch.cdist(samples, means).min(dim=1)
+    return len(set(nearest[distance <= n_std * std].tolist()))'''
+ALL_WRONG = {
+    "d_loss": "def discriminator_loss(real_logits, fake_logits):\n    return torch.tensor(0.0)",
+    "g_loss": "def generator_loss_nonsaturating(fake_logits):\n    return torch.tensor(0.0)",
+    "train_step": "def train_step(G, D, opt_g, opt_d, real, z):\n    return 0.0, 0.0",
+    "up_block": "def upsample_block(c_in, c_out):\n    return nn.Sequential(nn.Identity())",
+    "modes": "def modes_covered(samples, means, std, n_std=3.0, min_count=1):\n    return 0",
+}
+
+
+def hostile(nb, setup_code: str):
+    """All answers wrong, plus some trick in the first answer cell."""
+    for gid, source in ALL_WRONG.items():
+        replace_answer(nb, gid, source)
+    cell(nb, "d_loss").source = setup_code + "\n\n" + cell(nb, "d_loss").source
+
+
+REDEFINE_CHECKS = '''import builtins, torch
+torch.allclose = lambda *args, **kwargs: True
+torch.isclose = lambda a, b, *args, **kwargs: torch.ones_like(torch.as_tensor(a), dtype=torch.bool)
+torch.equal = lambda *args, **kwargs: True
+builtins.abs = lambda x: 0
+def probe(name, compute):  # pretend every hidden test passed
+    return True'''
+FAKE_RESULTS = '''import io, os, torch
+for target in ["../grades.csv", "/tmp/grades.csv", "result.json"]:
+    try:
+        open(target, "w").write("alice,11,11,11")
+    except Exception as error:
+        print("blocked:", error)
+for fd in range(3, 30):  # forge records on every open descriptor, hoping to hit the grader's pipe
+    for part, name in [("d_loss_tests", "random logits"), ("modes_tests", "grid of 25, random samples")]:
+        buffer = io.BytesIO()
+        torch.save({"kind": "probe", "part": part, "name": name, "value": torch.tensor(1.0), "error": None}, buffer)
+        try:
+            os.write(fd, len(buffer.getvalue()).to_bytes(4, "big") + buffer.getvalue())
+        except OSError:
+            pass'''
+READ_SOLUTIONS = '''import glob, os, pathlib, subprocess, vgan_course
+stolen = None
+root = pathlib.Path(vgan_course.__file__).resolve().parents[1]
+try:
+    found = glob.glob(str(root / "solutions" / "*"))
+except Exception as error:
+    print("blocked:", error)
+    found = []
+for candidate in [root / "solutions" / "01_gan_basics.ipynb", root / "solutions" / "01_gan_basics.py", *found]:
+    try:
+        stolen = pathlib.Path(candidate).read_text()
+    except Exception as error:
+        print("blocked:", error)
+for command in (["cat", str(root / "solutions" / "01_gan_basics.ipynb")], ["ls", str(root)]):
+    try:
+        stolen = subprocess.run(command, capture_output=True, text=True).stdout
+    except Exception as error:
+        print("blocked:", error)
+if stolen:
+    exec(stolen)  # never reached if the grader does its job'''
+EDIT_SOLUTIONS = '''import pathlib, vgan_course
+root = pathlib.Path(vgan_course.__file__).resolve().parents[1]
+try:
+    (root / "solutions" / "01_gan_basics.ipynb").write_text("{}")
+except Exception as error:
+    print("blocked:", error)'''
+
+
+def build() -> dict:
+    base = answered()
+    cases: dict[str, tuple[nbformat.NotebookNode | bytes | str, dict, list[str]]] = {}
+
+    def case(name, change=None, points=None, words=(), suffix=".ipynb"):
+        nb = copy.deepcopy(base)
+        if change:
+            change(nb)
+        cases[name] = (nb, {**FULL, **(points or {})}, list(words), suffix)
+
+    case("correct")
+    case("blank", lambda nb: [replace_answer(nb, g, "# YOUR CODE HERE\nraise NotImplementedError()") for g in ALL_WRONG],
+         {k: 0 for k in FULL}, ["NotImplementedError"])
+    case("swapped_d_loss", lambda nb: replace_answer(nb, "d_loss", D_WRONG_SWAPPED), {"d_loss_tests": 0}, ["expected"])
+    case("unstable_d_loss", lambda nb: replace_answer(nb, "d_loss", D_UNSTABLE), {"d_loss_tests": 1.5}, ["extreme logits"])
+    case("minimax_g_loss", lambda nb: replace_answer(nb, "g_loss", G_MINIMAX), {"g_loss_tests": 0}, ["expected"])
+    case("stale_d_in_g_step", lambda nb: replace_answer(nb, "train_step", STEP_STALE_D), {"train_step_tests": 0}, ["3 steps"])
+    case("no_zero_grad", lambda nb: replace_answer(nb, "train_step", STEP_NO_ZERO_GRAD), {"train_step_tests": 0}, ["stale gradients"])
+    case("bias_in_block", lambda nb: replace_answer(nb, "up_block", BLOCK_BIAS), {"up_block_tests": 1.5}, ["parameter count"])
+    case("wrong_stride", lambda nb: replace_answer(nb, "up_block", BLOCK_STRIDE), {"up_block_tests": 1}, ["output shape"])
+    case("modes_loop", lambda nb: replace_answer(nb, "modes", MODES_LOOP))
+    case("modes_no_min_count", lambda nb: replace_answer(nb, "modes", MODES_NO_MIN_COUNT), {"modes_tests": 1.33}, ["min_count"])
+    case("missing_function", lambda nb: replace_answer(nb, "d_loss", D_WRONG_SWAPPED.replace("discriminator_loss", "disc_loss")),
+         {"d_loss_tests": 0}, ["NameError"])
+    case("syntax_error", lambda nb: replace_answer(nb, "g_loss", "def generator_loss_nonsaturating(fake_logits)\n    return 0"),
+         {"g_loss_tests": 0}, ["SyntaxError"])
+    case("exception_in_part", lambda nb: replace_answer(nb, "up_block", "def upsample_block(c_in, c_out):\n    raise ValueError('oops')"),
+         {"up_block_tests": 0}, ["ValueError"])
+    case("cells_deleted", lambda nb: nb.cells.__setitem__(slice(None), [c for c in nb.cells if not (
+        meta(c).get("grade_id", "").endswith("_check") or meta(c).get("grade_id") == "modes_tests")]), {}, ["deleted"])
+    case("cells_reordered", lambda nb: nb.cells.insert(1, nb.cells.pop(nb.cells.index(cell(nb, "modes")))), {}, ["reordered"])
+
+    def strip_ids(nb):
+        for gid in ALL_WRONG:
+            c = cell(nb, gid)
+            c.metadata.pop("nbgrader")
+            c.id = "changed-" + gid.replace("_", "-")
+
+    case("ids_changed", strip_ids, {}, ["matched by its function name"])
+    case("infinite_loop", lambda nb: replace_answer(nb, "d_loss", "def discriminator_loss(real_logits, fake_logits):\n    while True:\n        pass"),
+         {"d_loss_tests": 0}, ["longer than"])
+    case("endless_swallowing_loop", lambda nb: cell(nb, "up_block").__setitem__("source", cell(nb, "up_block").source + (
+        "\nwhile True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass")),
+         {"up_block_tests": 0, "modes_tests": 0}, ["limit"])
+    case("kernel_crash", lambda nb: cell(nb, "train_step").__setitem__("source", "import faulthandler\nfaulthandler._sigsegv()\n"
+                                                                    + cell(nb, "train_step").source),
+         {"train_step_tests": 0, "up_block_tests": 0, "modes_tests": 0}, ["crashed", "SIGSEGV"])
+    case("huge_output", lambda nb: cell(nb, "d_loss").__setitem__("source", cell(nb, "d_loss").source + "\nfor i in range(10**7):\n    print('x' * 100)"),
+         {}, ["output over"])
+    case("sys_exit", lambda nb: cell(nb, "train_step").__setitem__("source", "import sys\nsys.exit(0)\n" + cell(nb, "train_step").source),
+         {"train_step_tests": 0}, ["sys.exit"])
+    case("os_exit", lambda nb: cell(nb, "g_loss").__setitem__("source", "import os\nos._exit(0)\n" + cell(nb, "g_loss").source),
+         {"g_loss_tests": 0, "train_step_tests": 0, "up_block_tests": 0, "modes_tests": 0}, ["ended early"])
+    case("redefines_checks", lambda nb: hostile(nb, REDEFINE_CHECKS), {k: 0 for k in FULL}, ["expected"])
+    case("fake_results", lambda nb: hostile(nb, FAKE_RESULTS), {k: 0 for k in FULL}, ["expected"])
+    case("reads_solutions", lambda nb: hostile(nb, READ_SOLUTIONS), {k: 0 for k in FULL}, ["expected"])
+
+    def edit_solutions(nb):
+        hostile(nb, EDIT_SOLUTIONS)
+        replace_answer(nb, "d_loss", EDIT_SOLUTIONS + "\n\n" + base_source["d_loss"])
+
+    base_source = {gid: cell(base, gid).source for gid in ALL_WRONG}
+    case("edits_solutions", edit_solutions, {"g_loss_tests": 0, "train_step_tests": 0, "up_block_tests": 0, "modes_tests": 0})
+    return cases
+
+
+def main() -> None:
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    expected = {}
+    for name, (nb, points, words, suffix) in build().items():
+        (OUT / f"{name}{suffix}").write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+        expected[name] = {"points": points, "reason_words": words}
+    zero = {k: 0 for k in FULL}
+    (OUT / "not_a_notebook.txt").write_text("my answers: 1) softplus 2) ...\n")
+    expected["not_a_notebook"] = {"points": zero, "reason_words": ["not a notebook"]}
+    full_text = (OUT / "correct.ipynb").read_text()
+    (OUT / "invalid_json.ipynb").write_text(full_text[: len(full_text) // 2])
+    expected["invalid_json"] = {"points": zero, "reason_words": ["invalid JSON"]}
+    (OUT / "empty.ipynb").write_text("")
+    expected["empty"] = {"points": zero, "reason_words": ["empty file"]}
+    (OUT / "not_nbformat.ipynb").write_text(json.dumps({"cells": "none", "hello": 1}))
+    expected["not_nbformat"] = {"points": zero, "reason_words": ["not a valid notebook"]}
+    (OUT / "folder_student").mkdir()
+    shutil.copy(OUT / "correct.ipynb", OUT / "folder_student" / "01_gan_basics.ipynb")
+    expected["folder_student"] = {"points": FULL, "reason_words": []}
+    (OUT.parent / "01_expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {len(expected)} submissions to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
