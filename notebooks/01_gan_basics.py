@@ -255,19 +255,11 @@ opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
 fixed_noise = torch.randn(500, z_img, device=device)  # the same noise at every snapshot
 
 
-def dcgan_step(ctx: train.StepContext) -> dict:
-    real = digit_train[torch.randint(len(digit_train), (cfg.batch_images,), device=ctx.device)]
-    z = torch.randn(cfg.batch_images, z_img, device=ctx.device)
-    with ctx.autocast():
-        fake = G(z)
-        # D: maximise log D(x) + log(1 - D(G(z)))
-        loss_d = losses.discriminator_loss(D(real), D(fake.detach()))
-    ctx.update(opt_d, loss_d)
-    with ctx.autocast():
-        # G: maximise log D(G(z))
-        loss_g = losses.generator_loss_nonsaturating(D(fake))
-    ctx.update(opt_g, loss_g)
-    return {"loss/d": loss_d, "loss/g": loss_g}
+# The same step as `ring_step`, now from the package (open `train.gan_step`: it is that function).
+dcgan_step = train.gan_step(
+    G, D, opt_g, opt_d, z_dim=z_img,
+    real_batch=lambda: digit_train[torch.randint(len(digit_train), (cfg.batch_images,), device=device)],
+)
 
 
 def dcgan_samples() -> torch.Tensor:

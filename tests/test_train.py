@@ -161,3 +161,26 @@ def test_load_models_for_sampling(tmp_path):
     fresh = models.MLPGenerator(z_dim=4, hidden=16, depth=2)
     assert train.load_models(tmp_path / "ck.pt", {"G": fresh}) == 3
     assert all(torch.equal(a, b) for a, b in zip(fresh.state_dict().values(), nets["G"].state_dict().values()))
+
+
+def test_gan_step_is_the_alternating_update():
+    """One package step equals the hand-written D step then G step of lesson 01."""
+    torch.manual_seed(0)
+    G, D = models.MLPGenerator(z_dim=4, hidden=8, depth=1), models.MLPDiscriminator(hidden=8, depth=1)
+    G2, D2 = models.MLPGenerator(z_dim=4, hidden=8, depth=1), models.MLPDiscriminator(hidden=8, depth=1)
+    G2.load_state_dict(G.state_dict())
+    D2.load_state_dict(D.state_dict())
+    opts = [torch.optim.SGD(m.parameters(), lr=0.1) for m in (G, D, G2, D2)]
+    real = RING.sample(16, generator=torch.Generator().manual_seed(1))
+    torch.manual_seed(7)
+    train.train(train.gan_step(G, D, opts[0], opts[1], real_batch=lambda: real, z_dim=4),
+                {"G": G, "D": D}, {"G": opts[0], "D": opts[1]}, steps=1, progress=False)
+    torch.manual_seed(7)
+    fake = G2(torch.randn(16, 4))
+    opts[3].zero_grad()
+    losses.discriminator_loss(D2(real), D2(fake.detach())).backward()
+    opts[3].step()
+    opts[2].zero_grad()
+    losses.generator_loss_nonsaturating(D2(fake)).backward()
+    opts[2].step()
+    assert all(torch.allclose(a, b) for a, b in zip(weights({"G": G, "D": D}), weights({"G": G2, "D": D2})))

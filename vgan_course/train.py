@@ -38,6 +38,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from . import losses
+
 CHECKPOINT_FORMAT = "vgan-course/1"
 
 
@@ -98,6 +100,40 @@ class StepContext:
         else:
             loss.backward()
             optimizer.step()
+
+
+def gan_step(
+    G: nn.Module,
+    D: nn.Module,
+    opt_g: torch.optim.Optimizer,
+    opt_d: torch.optim.Optimizer,
+    real_batch: Callable[[], torch.Tensor],
+    z_dim: int,
+    d_loss: Callable = losses.discriminator_loss,
+    g_loss: Callable = losses.generator_loss_nonsaturating,
+) -> Callable[[StepContext], dict[str, torch.Tensor]]:
+    """The alternating GAN step of lesson 01, as a step function for :func:`train`.
+
+    ``real_batch()`` returns a batch of real samples ``(n, ...)``; the noise is ``(n, z_dim)``.
+    ``d_loss(real_logits, fake_logits)`` and ``g_loss(fake_logits)`` pick the objective
+    (lesson 02 swaps in others).
+    """
+
+    def step(ctx: StepContext) -> dict[str, torch.Tensor]:
+        real = real_batch()
+        z = torch.randn(len(real), z_dim, device=ctx.device)
+        with ctx.autocast():
+            fake = G(z)
+            # D: maximise log D(x) + log(1 - D(G(z)))  (or the chosen objective)
+            loss_d = d_loss(D(real), D(fake.detach()))
+        ctx.update(opt_d, loss_d)
+        with ctx.autocast():
+            # G: maximise log D(G(z))  (or the chosen objective), against the updated D
+            loss_g = g_loss(D(fake))
+        ctx.update(opt_g, loss_g)
+        return {"loss/d": loss_d, "loss/g": loss_g}
+
+    return step
 
 
 def mixed_precision_dtype(device: torch.device) -> torch.dtype | None:
