@@ -231,7 +231,8 @@ def main() -> None:
     expected["invalid_json"] = {"points": zero, "reason_words": ["invalid JSON"]}
     (OUT / "empty.ipynb").write_text("")
     expected["empty"] = {"points": zero, "reason_words": ["empty file"]}
-    (OUT / "not_nbformat.ipynb").write_text(json.dumps({"cells": "none", "hello": 1}))
+    (OUT / "not_nbformat.ipynb").write_text(json.dumps(  # valid JSON, but not a notebook's structure
+        {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "banana", "source": "x"}]}))
     expected["not_nbformat"] = {"points": zero, "reason_words": ["not a valid notebook"]}
     (OUT / "folder_student").mkdir()
     shutil.copy(OUT / "correct.ipynb", OUT / "folder_student" / "01_gan_basics.ipynb")

@@ -185,7 +185,7 @@ def train(
         raise ValueError("train() needs at least one model and one optimizer")
     if steps < 0 or log_every < 1 or sample_every < 1 or checkpoint_every < 1:
         raise ValueError("steps must be >= 0 and log_every, sample_every, checkpoint_every >= 1")
-    device = next(iter(models.values())).parameters().__next__().device
+    device = next(next(iter(models.values())).parameters()).device
     use_amp = device.type == "cuda" if mixed_precision is None else mixed_precision
     ctx = StepContext(device, mixed_precision_dtype(device) if use_amp else None, optimizers)
     history = History()

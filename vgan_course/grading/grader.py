@@ -368,7 +368,10 @@ def grade_one(student: str, path: Path, assignment: Assignment, reference: dict,
             elif got.get("error"):
                 lost.append(f"{name}: raised {got['error'].splitlines()[-1][:160]}")
             else:
-                reason = compare(ref["value"], got["value"])
+                try:
+                    reason = compare(ref["value"], got["value"])
+                except Exception as error:  # e.g. a complex tensor where a real one was expected
+                    reason = f"cannot compare the value ({type(error).__name__})"
                 passed += reason is None
                 if reason:
                     lost.append(f"{name}: {reason}")
@@ -433,7 +436,13 @@ def grade_folder(submissions: Path, assignment: Assignment, out_csv: Path, feedb
         def grade(numbered: tuple[int, Path]) -> Result:
             number, path = numbered
             workdir = root / f"{number:04d}-{re.sub(r'[^A-Za-z0-9_-]', '_', student_id(path))[:40]}"
-            return grade_one(student_id(path), path, assignment, reference, workdir, protected, limits)
+            try:
+                return grade_one(student_id(path), path, assignment, reference, workdir, protected, limits)
+            except Exception as error:  # a bug of ours must not cost the rest of the class its grades
+                problem = f"grader error ({type(error).__name__}: {error}); grade this one by hand"
+                zero = {p.grade_id: (None if p.manual else 0.0) for p in assignment.parts}
+                return Result(student_id(path), zero, {p.grade_id: p.points for p in assignment.parts},
+                              problem, [problem], [f"**Not graded:** {problem}."])
 
         with ThreadPoolExecutor(max_workers=limits.jobs) as pool:
             results = list(pool.map(grade, enumerate(entries)))
