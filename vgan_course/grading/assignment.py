@@ -21,9 +21,6 @@ from pathlib import Path
 
 import nbformat
 
-STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
-
-
 @dataclass
 class Part:
     """One graded part: auto-graded by a test cell's probes, or graded by hand."""

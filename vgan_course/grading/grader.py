@@ -66,7 +66,6 @@ class Result:
 
     student: str
     points: dict[str, float | None]  # part id -> points (None: graded by hand, pending)
-    max_points: dict[str, float]
     status: str  # "graded", or what stopped the grading
     reasons: list[str] = field(default_factory=list)  # one per lost point, and notes
     feedback: list[str] = field(default_factory=list)  # Markdown lines for the student
@@ -339,11 +338,9 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
 def grade_one(student: str, path: Path, assignment: Assignment, reference: dict, workdir: Path,
               protected: list[Path], limits: Limits) -> Result:
     """Grade one submission; never raises for anything the submission does."""
-    max_points = {p.grade_id: p.points for p in assignment.parts}
-    zero = {p.grade_id: (None if p.manual else 0.0) for p in assignment.parts}
     notebook, problem = read_submission(path)
     if notebook is None:
-        return Result(student, zero, max_points, problem, [problem], [f"**Not graded:** {problem}."])
+        return not_graded(student, assignment, problem)
     cells, notes, written = submission_cells(assignment, notebook)
     run = run_cells(cells, workdir, protected, limits)
     values = probe_values(run, cells)
@@ -391,7 +388,13 @@ def grade_one(student: str, path: Path, assignment: Assignment, reference: dict,
             f"Automatic points: **{sum(p for p in points.values() if p is not None):g} / {assignment.auto_points:g}**"
             + (f" (+ {assignment.manual_points:g} graded by hand, pending)" if assignment.manual_points else ""), ""]
     head += [f"- note: {n}" for n in notes + ([stop] if stop else [])] + ([""] if notes or stop else [])
-    return Result(student, points, max_points, status, reasons, head + feedback)
+    return Result(student, points, status, reasons, head + feedback)
+
+
+def not_graded(student: str, assignment: Assignment, problem: str) -> Result:
+    """The row of a submission that could not be graded: no points, the problem as the reason."""
+    zero = {p.grade_id: (None if p.manual else 0.0) for p in assignment.parts}
+    return Result(student, zero, problem, [problem], [f"**Not graded:** {problem}."])
 
 
 def _stop_reason(run: Run, cells: list[dict], limits: Limits) -> str:
@@ -440,9 +443,7 @@ def grade_folder(submissions: Path, assignment: Assignment, out_csv: Path, feedb
                 return grade_one(student_id(path), path, assignment, reference, workdir, protected, limits)
             except Exception as error:  # a bug of ours must not cost the rest of the class its grades
                 problem = f"grader error ({type(error).__name__}: {error}); grade this one by hand"
-                zero = {p.grade_id: (None if p.manual else 0.0) for p in assignment.parts}
-                return Result(student_id(path), zero, {p.grade_id: p.points for p in assignment.parts},
-                              problem, [problem], [f"**Not graded:** {problem}."])
+                return not_graded(student_id(path), assignment, problem)
 
         with ThreadPoolExecutor(max_workers=limits.jobs) as pool:
             results = list(pool.map(grade, enumerate(entries)))
