@@ -149,7 +149,7 @@ def bench_grading(n_students: int = 30) -> dict:
 
 
 def bench_lessons(seeds: list[int], profile: str, names: list[str] | None) -> dict:
-    """(b) Each lesson top to bottom: wall time and every claim it records, per seed."""
+    """(b) Each lesson top to bottom: wall time, every claim and every table it records, per seed."""
     from vgan_course import profiles
     from vgan_course.cli import run_notebook
 
@@ -172,9 +172,11 @@ def bench_lessons(seeds: list[int], profile: str, names: list[str] | None) -> di
                     error = f"{type(exc).__name__}: {str(exc).splitlines()[-1][:300] if str(exc) else ''}"
                 seconds = time.perf_counter() - start
                 claims = profiles.read_claims(claims_file) if claims_file.exists() else []
+                tables = profiles.read_tables(claims_file) if claims_file.exists() else []
             runs.append({"seed": seed, "seconds": round(seconds, 1), "error": error,
                          "claims": [{"name": c.name, "value": c.value, "at_least": c.at_least, "at_most": c.at_most,
-                                     "holds": c.holds} for c in claims]})
+                                     "holds": c.holds} for c in claims],
+                         "tables": {t["table"]: t["rows"] for t in tables}})
             print(f"{notebook.name} seed {seed}: {seconds:.0f} s, {sum(c.holds for c in claims)}/{len(claims)} claims hold"
                   + (f", ERROR {error}" if error else ""), flush=True)
         out[notebook.stem] = {"profile": profile, "runs": runs,

@@ -1,10 +1,12 @@
-"""Build the grading corpus of assignment 01: synthetic submissions with known grades.
+"""Build the grading corpora of assignments 01 and 02: synthetic submissions with known grades.
 
-    python tests/make_grading_corpus.py      # rewrites tests/grading_corpus/01/
+    python tests/make_grading_corpus.py      # rewrites tests/grading_corpus/01/ and 02/
 
 Every submission starts from the released assignment with the solution's answers filled in,
 then one thing is changed: a wrong answer of a known kind, or a bad or hostile submission.
-``expected.json`` holds the points each must get per part and words its reason must contain.
+``NN_expected.json`` holds the points each must get per part and words its reason must contain.
+Assignment 01's corpus is the thorough one (bad files, crashes, hostile code); 02's adds the
+mistakes students make with losses and penalties, and a few of the failures again.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ sys.path.insert(0, str(ROOT))
 from vgan_course.grading import assignment as assignment_module  # noqa: E402
 from vgan_course.grading.assignment import meta  # noqa: E402
 
-OUT = ROOT / "tests" / "grading_corpus" / "01"
+CORPORA = ROOT / "tests" / "grading_corpus"
+OUT = CORPORA / "01"
 FULL = {"d_loss_tests": 2, "g_loss_tests": 2, "train_step_tests": 3, "up_block_tests": 2, "modes_tests": 2}
 
 
-def answered() -> nbformat.NotebookNode:
+def answered(name: str = "01_gan_basics") -> nbformat.NotebookNode:
     """The released assignment with the solution's answers in it: a perfect submission."""
-    task = assignment_module.load(ROOT / "solutions" / "01_gan_basics.ipynb")
+    task = assignment_module.load(ROOT / "solutions" / f"{name}.ipynb")
     released = assignment_module.release(task)
     solution = {meta(c).get("grade_id"): c.source for c in task.notebook.cells if meta(c).get("solution")}
     for cell in released.cells:
@@ -215,14 +218,101 @@ def build() -> dict:
     return cases
 
 
-def main() -> None:
-    if OUT.exists():
-        shutil.rmtree(OUT)
-    OUT.mkdir(parents=True)
+def write_cases(out: Path, cases: dict) -> dict:
+    """Write each case's notebook into ``out`` (emptied first); return the expected grades."""
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
     expected = {}
-    for name, (nb, points, words, suffix) in build().items():
-        (OUT / f"{name}{suffix}").write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+    for name, (nb, points, words, suffix) in cases.items():
+        (out / f"{name}{suffix}").write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
         expected[name] = {"points": points, "reason_words": words}
+    return expected
+
+
+# --- assignment 02 ----------------------------------------------------------------------------
+
+FULL_02 = {"ns_losses_tests": 2, "hinge_losses_tests": 2, "gp_tests": 3, "r1_tests": 2}
+NS_MINIMAX = '''def nonsaturating_losses(real_logits, fake_logits):
+    return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean(), -F.softplus(fake_logits).mean()'''
+NS_UNSTABLE = '''def nonsaturating_losses(real_logits, fake_logits):
+    loss_d = -(torch.log(torch.sigmoid(real_logits)).mean() + torch.log(1 - torch.sigmoid(fake_logits)).mean())
+    return loss_d, -torch.log(torch.sigmoid(fake_logits)).mean()'''
+HINGE_G_MARGIN = '''def hinge_losses(real_logits, fake_logits):
+    return F.relu(1 - real_logits).mean() + F.relu(1 + fake_logits).mean(), F.relu(1 - fake_logits).mean()'''
+HINGE_SWAPPED = '''def hinge_losses(real_logits, fake_logits):
+    return F.relu(1 + real_logits).mean() + F.relu(1 - fake_logits).mean(), -fake_logits.mean()'''
+GP_NO_GRAPH = '''def gradient_penalty(critic, real, fake, eps, weight=10.0):
+    eps = eps.view(-1, *[1] * (real.dim() - 1))
+    x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(True)
+    (gradient,) = torch.autograd.grad(critic(x_hat).sum(), x_hat)  # no create_graph: not trainable
+    return weight * ((gradient.flatten(1).norm(dim=1) - 1) ** 2).mean()'''
+GP_NORM_DIM1 = '''def gradient_penalty(critic, real, fake, eps, weight=10.0):
+    eps = eps.view(-1, *[1] * (real.dim() - 1))
+    x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(True)
+    (gradient,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
+    return weight * ((gradient.norm(dim=1) - 1) ** 2).mean()  # right for points, wrong for images'''
+GP_OWN_EPS = '''def gradient_penalty(critic, real, fake, eps, weight=10.0):
+    eps = torch.rand(1)  # one eps for the whole batch, ignoring the one given
+    x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(True)
+    (gradient,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
+    return weight * ((gradient.flatten(1).norm(dim=1) - 1) ** 2).mean()'''
+R1_NO_HALF = '''def r1_penalty(D, real, gamma=10.0):
+    x = real.detach().requires_grad_(True)
+    (gradient,) = torch.autograd.grad(D(x).sum(), x, create_graph=True)
+    return gamma * gradient.flatten(1).pow(2).sum(dim=1).mean()'''
+R1_NOT_SQUARED = '''def r1_penalty(D, real, gamma=10.0):
+    x = real.detach().requires_grad_(True)
+    (gradient,) = torch.autograd.grad(D(x).sum(), x, create_graph=True)
+    return 0.5 * gamma * gradient.flatten(1).norm(dim=1).mean()'''
+ALL_WRONG_02 = {
+    "ns_losses": "def nonsaturating_losses(real_logits, fake_logits):\n    return torch.tensor(0.0), torch.tensor(0.0)",
+    "hinge_losses": "def hinge_losses(real_logits, fake_logits):\n    return torch.tensor(0.0), torch.tensor(0.0)",
+    "gp": "def gradient_penalty(critic, real, fake, eps, weight=10.0):\n    return torch.tensor(0.0)",
+    "r1": "def r1_penalty(D, real, gamma=10.0):\n    return torch.tensor(0.0)",
+}
+
+
+def build_02() -> dict:
+    base = answered("02_adversarial_objective")
+    cases: dict = {}
+
+    def case(name, change=None, points=None, words=()):
+        nb = copy.deepcopy(base)
+        if change:
+            change(nb)
+        cases[name] = (nb, {**FULL_02, **(points or {})}, list(words), ".ipynb")
+
+    case("correct")
+    case("blank", lambda nb: [replace_answer(nb, g, "# YOUR CODE HERE\nraise NotImplementedError()") for g in ALL_WRONG_02],
+         {k: 0 for k in FULL_02}, ["NotImplementedError"])
+    case("minimax_generator", lambda nb: replace_answer(nb, "ns_losses", NS_MINIMAX), {"ns_losses_tests": 0}, ["expected"])
+    case("unstable_logs", lambda nb: replace_answer(nb, "ns_losses", NS_UNSTABLE), {"ns_losses_tests": 1.5}, ["extreme logits"])
+    case("hinge_margin_on_generator", lambda nb: replace_answer(nb, "hinge_losses", HINGE_G_MARGIN), {"hinge_losses_tests": 0})
+    case("hinge_signs_swapped", lambda nb: replace_answer(nb, "hinge_losses", HINGE_SWAPPED), {"hinge_losses_tests": 0})
+    case("gp_without_create_graph", lambda nb: replace_answer(nb, "gp", GP_NO_GRAPH), {"gp_tests": 2.25},
+         ["gradient w.r.t. the critic"])
+    case("gp_norm_over_channels_only", lambda nb: replace_answer(nb, "gp", GP_NORM_DIM1), {"gp_tests": 2.25}, ["image critic"])
+    case("gp_ignores_given_eps", lambda nb: replace_answer(nb, "gp", GP_OWN_EPS), {"gp_tests": 0.75}, ["small MLP"])
+    case("r1_without_half", lambda nb: replace_answer(nb, "r1", R1_NO_HALF), {"r1_tests": 0})
+    case("r1_norm_not_squared", lambda nb: replace_answer(nb, "r1", R1_NOT_SQUARED), {"r1_tests": 0})
+    case("syntax_error", lambda nb: replace_answer(nb, "gp", "def gradient_penalty(critic, real, fake, eps weight=10.0):\n    return 0"),
+         {"gp_tests": 0}, ["SyntaxError"])
+    case("infinite_loop", lambda nb: replace_answer(nb, "r1", "def r1_penalty(D, real, gamma=10.0):\n    while True:\n        pass"),
+         {"r1_tests": 0}, ["longer than"])
+
+    def reads_solutions(nb):
+        for gid, source in ALL_WRONG_02.items():
+            replace_answer(nb, gid, source)
+        cell(nb, "ns_losses").source = READ_SOLUTIONS.replace("01_gan_basics", "02_adversarial_objective") + "\n\n" + \
+            cell(nb, "ns_losses").source
+
+    case("reads_solutions", reads_solutions, {k: 0 for k in FULL_02}, ["expected"])
+    return cases
+
+
+def main() -> None:
+    expected = write_cases(OUT, build())
     zero = {k: 0 for k in FULL}
     (OUT / "not_a_notebook.txt").write_text("my answers: 1) softplus 2) ...\n")
     expected["not_a_notebook"] = {"points": zero, "reason_words": ["not a notebook"]}
@@ -237,8 +327,14 @@ def main() -> None:
     (OUT / "folder_student").mkdir()
     shutil.copy(OUT / "correct.ipynb", OUT / "folder_student" / "01_gan_basics.ipynb")
     expected["folder_student"] = {"points": FULL, "reason_words": []}
-    (OUT.parent / "01_expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
+    (CORPORA / "01_expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
     print(f"wrote {len(expected)} submissions to {OUT}")
+    out_02 = CORPORA / "02"
+    expected_02 = write_cases(out_02, build_02())
+    (out_02 / "not_a_notebook.txt").write_text("I did not do the notebook, sorry\n")
+    expected_02["not_a_notebook"] = {"points": {k: 0 for k in FULL_02}, "reason_words": ["not a notebook"]}
+    (CORPORA / "02_expected.json").write_text(json.dumps(expected_02, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {len(expected_02)} submissions to {out_02}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ from vgan_course.grading import assignment, grader
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "grading_corpus" / "01"
-EXPECTED = json.loads((ROOT / "tests" / "grading_corpus" / "01_expected.json").read_text())
+ASSIGNMENTS = {"01": "01_gan_basics", "02": "02_adversarial_objective"}
+EXPECTED_BY = {n: json.loads((ROOT / "tests" / "grading_corpus" / f"{n}_expected.json").read_text()) for n in ASSIGNMENTS}
 LIMITS = grader.Limits(seconds=45, cell_seconds=6, memory_mb=2048, output_mb=5, jobs=2)
 
 
@@ -35,6 +36,14 @@ def test_release_removes_solutions_and_hidden_tests():
     assert [p.grade_id for p in task.parts] == ["d_loss_tests", "g_loss_tests", "train_step_tests", "up_block_tests",
                                                 "modes_tests", "written_modes"]
     assert (task.auto_points, task.manual_points) == (11, 2)
+
+
+def test_assignment_02_has_the_parts_the_lesson_grades():
+    task = assignment.load(ROOT / "solutions" / "02_adversarial_objective.ipynb")
+    assert [(p.grade_id, p.answer_names) for p in task.parts] == [
+        ("ns_losses_tests", ["nonsaturating_losses"]), ("hinge_losses_tests", ["hinge_losses"]),
+        ("gp_tests", ["gradient_penalty"]), ("r1_tests", ["r1_penalty"]), ("written_ablation", [])]
+    assert (task.auto_points, task.manual_points) == (9, 2)
 
 
 def test_solution_metadata_errors_are_clear(tmp_path):
@@ -61,46 +70,59 @@ def test_compare_says_expected_and_got():
     assert grader.compare(["Conv"], ["Conv", "ReLU"]).startswith("expected 1 items")
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """Grade the whole corpus once (both cores), checking that no file is touched."""
-    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in CORPUS.rglob("*") if p.is_file()}
-    solution = ROOT / "solutions" / "01_gan_basics.ipynb"
+def grade_corpus(number: str, tmp_path_factory):
+    """Grade one assignment's whole corpus (both cores), checking that no file is touched."""
+    corpus = ROOT / "tests" / "grading_corpus" / number
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in corpus.rglob("*") if p.is_file()}
+    solution = ROOT / "solutions" / f"{ASSIGNMENTS[number]}.ipynb"
     solution_hash = hashlib.sha256(solution.read_bytes()).hexdigest()
-    out = tmp_path_factory.mktemp("grades") / "grades.csv"
-    results = grader.grade_folder(CORPUS, assignment.load(solution), out, limits=LIMITS)
-    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in CORPUS.rglob("*") if p.is_file()}
+    out = tmp_path_factory.mktemp(f"grades{number}") / "grades.csv"
+    results = grader.grade_folder(corpus, assignment.load(solution), out, limits=LIMITS)
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in corpus.rglob("*") if p.is_file()}
     assert after == before, "grading modified a submission"
     assert hashlib.sha256(solution.read_bytes()).hexdigest() == solution_hash, "a submission changed the solution"
     return {r.student: r for r in results}, out
 
 
-def test_every_submission_gets_a_row(graded):
-    results, out = graded
-    assert set(results) == set(EXPECTED)
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    return grade_corpus("01", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def graded_02(tmp_path_factory):
+    return grade_corpus("02", tmp_path_factory)
+
+
+@pytest.mark.parametrize("number, written, max_auto", [("01", "written_modes", "11"), ("02", "written_ablation", "9")])
+def test_every_submission_gets_a_row(request, number, written, max_auto):
+    results, out = request.getfixturevalue("graded" if number == "01" else "graded_02")
+    assert set(results) == set(EXPECTED_BY[number])
     rows = list(csv.DictReader(out.open()))
-    assert [r["student"] for r in rows] == sorted(EXPECTED)
-    assert all(r["written_modes"] == "pending" and r["max_auto"] == "11" for r in rows)
+    assert [r["student"] for r in rows] == sorted(EXPECTED_BY[number])
+    assert all(r[written] == "pending" and r["max_auto"] == max_auto for r in rows)
     assert (out.parent / "feedback" / "correct.md").exists()
 
 
-@pytest.mark.parametrize("student", sorted(EXPECTED))
-def test_corpus_grades_exactly_as_expected(graded, student):
-    result = graded[0][student]
-    expected = EXPECTED[student]
+@pytest.mark.parametrize("number, student", [(n, s) for n in ASSIGNMENTS for s in sorted(EXPECTED_BY[n])])
+def test_corpus_grades_exactly_as_expected(request, number, student):
+    result = request.getfixturevalue("graded" if number == "01" else "graded_02")[0][student]
+    expected = EXPECTED_BY[number][student]
     got = {part: points for part, points in result.points.items() if points is not None}
     assert got == pytest.approx(expected["points"], abs=0.01), f"{student}: {result.reasons}"
     reasons = " | ".join(result.reasons)
     for word in expected["reason_words"]:
         assert word in reasons, f"{student}: expected {word!r} in the reasons, got: {reasons}"
-    if sum(expected["points"].values()) < 11:
+    full = sum(EXPECTED_BY[number]["correct"]["points"].values())
+    if sum(expected["points"].values()) < full:
         assert reasons, f"{student} lost points without a reason"
 
 
-def test_hostile_submissions_gain_nothing(graded):
+def test_hostile_submissions_gain_nothing(graded, graded_02):
     results = graded[0]
     for student in ("redefines_checks", "fake_results", "reads_solutions"):
         assert results[student].total == 0, f"{student}: {results[student].reasons}"
+    assert graded_02[0]["reads_solutions"].total == 0, graded_02[0]["reads_solutions"].reasons
 
 
 def test_feedback_shows_the_written_answer_for_hand_grading(graded):
@@ -132,16 +154,18 @@ def test_grade_command_errors(tmp_path, capsys):
     assert "not a folder" in capsys.readouterr().err
 
 
-def test_a_fresh_assignment_fails_only_with_not_implemented_error():
+@pytest.mark.parametrize("number, parts", [("01", ("d_loss", "g_loss", "train_step", "up_block", "modes")),
+                                           ("02", ("ns_losses", "hinge_losses", "gp", "r1"))])
+def test_a_fresh_assignment_fails_only_with_not_implemented_error(number, parts):
     """What a student sees before writing anything: each check stops at NotImplementedError."""
     from nbclient import NotebookClient
 
-    nb = nbformat.read(ROOT / "assignments" / "01_gan_basics.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "assignments" / f"{ASSIGNMENTS[number]}.ipynb", as_version=4)
     NotebookClient(nb, allow_errors=True, kernel_name="python3", timeout=120,
                    resources={"metadata": {"path": str(ROOT / "assignments")}}).execute()
     errors = {c.metadata.get("nbgrader", {}).get("grade_id"): o["ename"]
               for c in nb.cells if c.cell_type == "code" for o in c.outputs if o["output_type"] == "error"}
-    assert errors == {f"{part}_check": "NotImplementedError" for part in ("d_loss", "g_loss", "train_step", "up_block", "modes")}
+    assert errors == {f"{part}_check": "NotImplementedError" for part in parts}
 
 
 def test_the_guard_refuses_protected_reads_outside_writes_and_programs(tmp_path):

@@ -85,3 +85,16 @@ def test_claims_assert_in_cpu_and_record_in_smoke(monkeypatch, tmp_path):
 def test_claim_needs_a_bound():
     with pytest.raises(ValueError, match="needs a bound"):
         profiles.claim("xx", "no bound", 1.0)
+
+
+def test_tables_are_recorded_beside_claims(monkeypatch, tmp_path):
+    claims_file = tmp_path / "claims.jsonl"
+    monkeypatch.setenv("VGAN_CLAIMS_FILE", str(claims_file))
+    monkeypatch.setenv("VGAN_PROFILE", "smoke")
+    profiles.claim("99", "x", 1.0, at_least=0)
+    profiles.record_table("99", "ablation", [{"recipe": "plain", "seed": 0, "modes": 3}])
+    assert [c.name for c in profiles.read_claims(claims_file)] == ["x"]
+    (table,) = profiles.read_tables(claims_file)
+    assert table["table"] == "ablation" and table["rows"][0]["modes"] == 3 and table["profile"] == "smoke"
+    with pytest.raises(ValueError, match="non-empty list of dicts"):
+        profiles.record_table("99", "empty", [])

@@ -166,16 +166,41 @@ def claim(
         raise ClaimFailed(f"[{lesson}] {name}: measured {value:.4g}, expected {bound} (profile {profile})")
 
 
+def record_table(lesson: str, name: str, rows: list[dict]) -> None:
+    """Record a table a lesson measured (an ablation, a results table) for the benchmark.
+
+    ``rows`` is a list of flat dicts of numbers and strings, e.g. one row per (method, seed).
+    Nothing is asserted; the benchmark stores the table in its results file and README quotes it.
+    """
+    if not rows or not all(isinstance(row, dict) for row in rows):
+        raise ValueError("rows must be a non-empty list of dicts")
+    _append_line({"table": name, "lesson": lesson, "profile": current_profile(), "seed": current_seed(),
+                  "rows": rows})
+
+
 def _append_claim(record: Claim) -> None:
+    _append_line(asdict(record))
+
+
+def _append_line(record: dict) -> None:
     path = os.environ.get("VGAN_CLAIMS_FILE")
     if not path:
         return
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as f:
-        f.write(json.dumps(asdict(record)) + "\n")
+        f.write(json.dumps(record) + "\n")
+
+
+def _read_lines(path: str | os.PathLike) -> list[dict]:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def read_claims(path: str | os.PathLike) -> list[Claim]:
     """All claims recorded in a ``VGAN_CLAIMS_FILE``, in order."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [Claim(**json.loads(line)) for line in lines if line.strip()]
+    return [Claim(**record) for record in _read_lines(path) if "table" not in record]
+
+
+def read_tables(path: str | os.PathLike) -> list[dict]:
+    """All tables recorded in a ``VGAN_CLAIMS_FILE`` by :func:`record_table`, in order."""
+    return [record for record in _read_lines(path) if "table" in record]

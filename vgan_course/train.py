@@ -111,27 +111,38 @@ def gan_step(
     z_dim: int,
     d_loss: Callable = losses.discriminator_loss,
     g_loss: Callable = losses.generator_loss_nonsaturating,
+    d_penalty: Callable[[nn.Module, torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+    d_steps: int = 1,
 ) -> Callable[[StepContext], dict[str, torch.Tensor]]:
     """The alternating GAN step of lesson 01, as a step function for :func:`train`.
 
     ``real_batch()`` returns a batch of real samples ``(n, ...)``; the noise is ``(n, z_dim)``.
     ``d_loss(real_logits, fake_logits)`` and ``g_loss(fake_logits)`` pick the objective
-    (lesson 02 swaps in others).
+    (lesson 02 swaps in others). ``d_penalty(D, real, fake)``, if given, is added to D's loss
+    (e.g. ``lambda D, real, fake: losses.r1_penalty(D, real, gamma=1.0)``), and D takes
+    ``d_steps`` steps, each on a fresh batch, per step of G (WGAN's critic takes 5).
     """
+    if d_steps < 1:
+        raise ValueError(f"d_steps must be at least 1, got {d_steps}")
 
     def step(ctx: StepContext) -> dict[str, torch.Tensor]:
-        real = real_batch()
-        z = torch.randn(len(real), z_dim, device=ctx.device)
-        with ctx.autocast():
-            fake = G(z)
-            # D: maximise log D(x) + log(1 - D(G(z)))  (or the chosen objective)
-            loss_d = d_loss(D(real), D(fake.detach()))
-        ctx.update(opt_d, loss_d)
+        logged = {}
+        for _ in range(d_steps):
+            real = real_batch()
+            z = torch.randn(len(real), z_dim, device=ctx.device)
+            with ctx.autocast():
+                fake = G(z)
+                # D: maximise log D(x) + log(1 - D(G(z)))  (or the chosen objective)
+                loss_d = d_loss(D(real), D(fake.detach()))
+                if d_penalty is not None:
+                    logged["loss/penalty"] = d_penalty(D, real, fake.detach())
+                    loss_d = loss_d + logged["loss/penalty"]
+            ctx.update(opt_d, loss_d)
         with ctx.autocast():
             # G: maximise log D(G(z))  (or the chosen objective), against the updated D
             loss_g = g_loss(D(fake))
         ctx.update(opt_g, loss_g)
-        return {"loss/d": loss_d, "loss/g": loss_g}
+        return {"loss/d": loss_d, "loss/g": loss_g, **logged}
 
     return step
 

@@ -5,6 +5,8 @@ Every discriminator returns raw scores (logits), one per sample; the losses in
 """
 
 from .dcgan import DCGANDiscriminator, DCGANGenerator, init_dcgan_weights
+from .layers import MinibatchStdDev, spectral_norm
 from .mlp import MLPDiscriminator, MLPGenerator
 
-__all__ = ["DCGANDiscriminator", "DCGANGenerator", "MLPDiscriminator", "MLPGenerator", "init_dcgan_weights"]
+__all__ = ["DCGANDiscriminator", "DCGANGenerator", "MLPDiscriminator", "MLPGenerator", "MinibatchStdDev",
+           "init_dcgan_weights", "spectral_norm"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .layers import MinibatchStdDev
+
 
 def _check_points(x: torch.Tensor, dim: int, name: str) -> None:
     if not isinstance(x, torch.Tensor) or x.dim() != 2 or x.shape[1] != dim:
@@ -32,9 +34,13 @@ class MLPGenerator(nn.Module):
 
 
 class MLPDiscriminator(nn.Module):
-    """D: points ``(batch, in_dim)`` -> one logit per point ``(batch,)``, LeakyReLU hidden layers."""
+    """D: points ``(batch, in_dim)`` -> one logit per point ``(batch,)``, LeakyReLU hidden layers.
 
-    def __init__(self, in_dim: int = 2, hidden: int = 128, depth: int = 3):
+    ``minibatch_std=True`` appends the batch's spread as one more feature before the last
+    layer (:class:`MinibatchStdDev`), so D can judge a batch's variety, not just each point.
+    """
+
+    def __init__(self, in_dim: int = 2, hidden: int = 128, depth: int = 3, minibatch_std: bool = False):
         super().__init__()
         self.in_dim = in_dim
         layers: list[nn.Module] = []
@@ -42,6 +48,9 @@ class MLPDiscriminator(nn.Module):
         for _ in range(depth):
             layers += [nn.Linear(width, hidden), nn.LeakyReLU(0.2)]
             width = hidden
+        if minibatch_std:
+            layers.append(MinibatchStdDev())
+            width += 1
         layers.append(nn.Linear(width, 1))
         self.net = nn.Sequential(*layers)
 

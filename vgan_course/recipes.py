@@ -1,0 +1,179 @@
+"""Recipes for training a GAN on 2-D mixtures, and the ablation of lesson 02 that compares them.
+
+A :class:`Recipe` names one way of training the same small MLP pair of lesson 01: which
+objective, which learning rates, which regulariser, which discriminator. :func:`train_2d` trains
+one recipe for one seed and scores it with :func:`vgan_course.metrics.mode_coverage`;
+:func:`ablation` does that for many recipes and seeds, and :func:`summarise` turns the runs into
+a table of means and spreads. Every run gets the same data, the same networks, the same number
+of generator steps and the same evaluation, so the recipes differ only where they say they do.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import statistics
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import torch
+
+from . import losses, models, train
+from .data import GaussianMixture2D
+from .metrics import ModeCoverage, mode_coverage
+from .profiles import seed_everything
+
+# name -> (discriminator loss, generator loss), both on D's raw outputs
+OBJECTIVES = {
+    "nonsaturating": (losses.discriminator_loss, losses.generator_loss_nonsaturating),
+    "minimax": (losses.discriminator_loss, losses.generator_loss_minimax),
+    "lsgan": (losses.lsgan_discriminator_loss, losses.lsgan_generator_loss),
+    "hinge": (losses.hinge_discriminator_loss, losses.hinge_generator_loss),
+    "wasserstein": (losses.wasserstein_critic_loss, losses.wasserstein_generator_loss),
+}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """One way to train the 2-D GAN. The defaults are the plain non-saturating GAN of lesson 01."""
+
+    name: str
+    objective: str = "nonsaturating"  # a key of OBJECTIVES
+    lr_g: float = 1e-3
+    lr_d: float = 1e-3
+    betas: tuple[float, float] = (0.5, 0.999)
+    weight_decay: float = 0.0  # L2 on every weight of G and D (Adam's coupled weight decay)
+    spectral_norm: bool = False  # on every layer of D
+    minibatch_std: bool = False  # D sees the batch's spread
+    gradient_penalty: float = 0.0  # WGAN-GP weight (lambda); 0 = off
+    r1_gamma: float = 0.0  # R1 weight (gamma); 0 = off
+    d_steps: int = 1  # D steps per G step
+
+    def __post_init__(self):
+        if self.objective not in OBJECTIVES:
+            raise ValueError(f"unknown objective {self.objective!r}; choose one of {sorted(OBJECTIVES)}")
+
+
+# The remedies lesson 02 puts to the test, each against the plain GAN it modifies.
+REMEDIES = (
+    Recipe("plain GAN (non-saturating)"),
+    Recipe("+ L2 weight decay 1e-3", weight_decay=1e-3),
+    Recipe("lower learning rates (2e-4)", lr_g=2e-4, lr_d=2e-4),
+    Recipe("two time-scale (G 2.5e-4, D 1e-3)", lr_g=2.5e-4),
+    Recipe("spectral norm + hinge", objective="hinge", spectral_norm=True),
+    # Gulrajani et al.'s settings: 5 critic steps per G step, Adam(1e-4, betas (0.5, 0.9)), lambda 10
+    Recipe("WGAN-GP (5 critic steps)", objective="wasserstein", gradient_penalty=10.0, lr_g=1e-4, lr_d=1e-4,
+           betas=(0.5, 0.9), d_steps=5),
+    Recipe("+ R1 penalty (gamma 1)", r1_gamma=1.0),
+    Recipe("+ minibatch std feature", minibatch_std=True),
+)
+
+
+@dataclass
+class Run2D:
+    """The outcome of one recipe, one seed."""
+
+    recipe: str
+    seed: int
+    coverage: ModeCoverage  # within 3 std of a mode: the standard "high quality"
+    near: ModeCoverage  # within 10 std: reaches the mode, if not sharply
+    seconds: float
+    samples: torch.Tensor  # (n_eval, 2) from the trained G
+    snapshots: list[tuple[int, torch.Tensor]] = field(default_factory=list)  # (step, (n, 2)) along the way
+
+
+def build(recipe: Recipe, z_dim: int = 8, device: torch.device | str = "cpu"):
+    """The generator, discriminator and their Adam optimizers for ``recipe``."""
+    G = models.MLPGenerator(z_dim=z_dim).to(device)
+    D = models.MLPDiscriminator(minibatch_std=recipe.minibatch_std)
+    if recipe.spectral_norm:
+        models.spectral_norm(D)
+    D = D.to(device)
+    opt_g = torch.optim.Adam(G.parameters(), lr=recipe.lr_g, betas=recipe.betas, weight_decay=recipe.weight_decay)
+    opt_d = torch.optim.Adam(D.parameters(), lr=recipe.lr_d, betas=recipe.betas, weight_decay=recipe.weight_decay)
+    return G, D, opt_g, opt_d
+
+
+def _penalty(recipe: Recipe):
+    """D's extra loss term for ``recipe``, as ``penalty(D, real, fake)``, or ``None``."""
+    if recipe.gradient_penalty and recipe.r1_gamma:
+        raise ValueError("choose one penalty per recipe: gradient_penalty or r1_gamma")
+    if recipe.gradient_penalty:
+        return lambda D, real, fake: losses.gradient_penalty(D, real, fake, weight=recipe.gradient_penalty)
+    if recipe.r1_gamma:
+        return lambda D, real, fake: losses.r1_penalty(D, real, gamma=recipe.r1_gamma)
+    return None
+
+
+def train_2d(recipe: Recipe, mixture: GaussianMixture2D, *, steps: int, seed: int, batch: int = 256,
+             z_dim: int = 8, n_eval: int = 2000, snapshots: int = 0,
+             device: torch.device | str = "cpu") -> Run2D:
+    """Train ``recipe`` on ``mixture`` for ``steps`` generator steps from ``seed``; score ``n_eval`` samples.
+
+    ``snapshots > 0`` keeps that many sample sets ``(n_eval, 2)`` along the way, for plots.
+    """
+    seed_everything(seed)
+    G, D, opt_g, opt_d = build(recipe, z_dim, device)
+    d_loss, g_loss = OBJECTIVES[recipe.objective]
+    step = train.gan_step(G, D, opt_g, opt_d, real_batch=lambda: mixture.sample(batch, device=device), z_dim=z_dim,
+                          d_loss=d_loss, g_loss=g_loss, d_penalty=_penalty(recipe), d_steps=recipe.d_steps)
+    fixed_z = torch.randn(n_eval, z_dim, device=device)
+    start = time.perf_counter()
+    history = train.train(step, {"G": G, "D": D}, {"G": opt_g, "D": opt_d}, steps=steps, log_every=100,
+                          sample_fn=lambda: G(fixed_z), sample_every=max(1, steps // max(1, snapshots)),
+                          progress=False)
+    with torch.no_grad():
+        samples = G(fixed_z).cpu()
+    return Run2D(recipe.name, seed, mode_coverage(samples, mixture), mode_coverage(samples, mixture, n_std=10),
+                 time.perf_counter() - start, samples, history.samples if snapshots else [])
+
+
+def _train_one_thread(recipe: Recipe, mixture: GaussianMixture2D, kwargs: dict) -> Run2D:
+    torch.set_num_threads(1)  # one core per worker: tiny networks gain nothing from more
+    return train_2d(recipe, mixture, **kwargs)
+
+
+def ablation(recipes: tuple[Recipe, ...] | list[Recipe], mixture: GaussianMixture2D, seeds, *, steps: int,
+             workers: int = 1, **kwargs) -> list[Run2D]:
+    """:func:`train_2d` for every recipe and every seed; the same seeds for every recipe.
+
+    ``workers > 1`` trains that many runs at once in separate processes, one core each (each run
+    seeds itself, so the results do not depend on ``workers``). Runs come back in order.
+    """
+    jobs = [(recipe, mixture, dict(steps=steps, seed=seed, **kwargs)) for recipe in recipes for seed in seeds]
+    if workers <= 1:
+        return [train_2d(recipe, mixture, **job) for recipe, mixture, job in jobs]
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: safe from notebooks and threads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_train_one_thread, *zip(*jobs)))
+
+
+def summarise(runs: list[Run2D]) -> list[dict]:
+    """One row per recipe: mean, spread (sample std), min and max of modes covered and quality."""
+    rows = []
+    for name in dict.fromkeys(r.recipe for r in runs):
+        mine = [r for r in runs if r.recipe == name]
+        modes = [r.coverage.modes_covered for r in mine]
+        quality = [r.coverage.high_quality_fraction for r in mine]
+        near = [r.near.modes_covered for r in mine]
+        spread = (lambda v: statistics.stdev(v) if len(v) > 1 else 0.0)
+        rows.append({"recipe": name, "seeds": len(mine),
+                     "modes_mean": statistics.mean(modes), "modes_std": spread(modes),
+                     "modes_min": min(modes), "modes_max": max(modes),
+                     "all_modes_runs": sum(m == mine[0].coverage.n_modes for m in modes),
+                     "near_modes_mean": statistics.mean(near),
+                     "quality_mean": statistics.mean(quality), "quality_std": spread(quality),
+                     "seconds_mean": statistics.mean(r.seconds for r in mine)})
+    return rows
+
+
+def format_table(rows: list[dict], n_modes: int) -> str:
+    """The summary as a fixed-width text table (mean +- sample std [min-max] over seeds)."""
+    lines = [f"{'recipe':<34}{'modes covered':>22}{'all ' + str(n_modes):>7}{'high quality':>15}"
+             f"{'modes near':>12}{'s/run':>7}"]
+    for r in rows:
+        modes = f"{r['modes_mean']:.1f} +- {r['modes_std']:.1f} [{r['modes_min']}-{r['modes_max']}]"
+        quality = f"{r['quality_mean']:.2f} +- {r['quality_std']:.2f}"
+        lines.append(f"{r['recipe']:<34}{modes:>22}{str(r['all_modes_runs']) + '/' + str(r['seeds']):>7}{quality:>15}"
+                     f"{r['near_modes_mean']:>12.1f}{r['seconds_mean']:>7.1f}")
+    return "\n".join(lines)
