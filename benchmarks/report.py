@@ -36,7 +36,8 @@ def lesson_rows(results: dict) -> list[str]:
                 values = [c["value"] for r in runs for c in r["claims"] if c["name"] == name]
                 held = sum(c["holds"] for r in runs for c in r["claims"] if c["name"] == name)
                 claim = next(c for r in runs for c in r["claims"] if c["name"] == name)
-                rows.append(f"|  | claim: {name} | {_bound(claim)} | {min(values):.3g} .. {max(values):.3g} "
+                cell = name.replace("|", "\\|")  # a claim like "|C(G) + log 4|" must not split the table
+                rows.append(f"|  | claim: {cell} | {_bound(claim)} | {min(values):.3g} .. {max(values):.3g} "
                             f"| held {held}/{len(values)} |")
     return rows
 
@@ -73,7 +74,7 @@ def table_sections(results: dict) -> list[str]:
                 walls = sorted({(r["seed"], row["ablation_seconds"]) for r in entry["runs"]
                                 for row in r.get("tables", {}).get(name, []) if "ablation_seconds" in row})
                 if walls:
-                    lines += ["", f"Wall time of the whole ablation per lesson run: "
+                    lines += ["", "Wall time of the whole ablation per lesson run (its `cpu` budget is 600 s): "
                               + ", ".join(f"{s:.0f} s (seed {seed})" for seed, s in walls) + "."]
                 lines.append("")
     return lines
