@@ -2,7 +2,7 @@
 
 ``doctor`` checks a setup, ``run`` executes a lesson headless, ``sync`` regenerates notebooks
 from their py:percent twins, ``release`` writes assignments from solutions, ``grade`` grades a
-folder of submissions.
+folder of submissions, ``train-checkpoints`` rebuilds the small networks shipped with the package.
 """
 
 from __future__ import annotations
@@ -130,6 +130,35 @@ def grade_submissions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_video_features() -> tuple[dict, dict]:
+    from .metrics import video
+
+    model = video.train_video_features()
+    return model.state_dict(), video.evaluate_video_features(model)
+
+
+# name -> trainer returning (state dict, what it measured on held-out data); each trains from scratch
+CHECKPOINT_TRAINERS = {"video_features": _train_video_features}
+
+
+def train_checkpoints(names: list[str]) -> int:
+    """``vgan-course train-checkpoints``: retrain shipped checkpoints and record them in the manifest."""
+    import torch
+
+    from . import shipped
+
+    unknown = sorted(set(names) - set(CHECKPOINT_TRAINERS))
+    if unknown:
+        print(f"unknown checkpoint(s) {unknown}; choose from {sorted(CHECKPOINT_TRAINERS)}", file=sys.stderr)
+        return 1
+    for name in names or list(CHECKPOINT_TRAINERS):
+        torch.manual_seed(0)
+        state, measured = CHECKPOINT_TRAINERS[name]()
+        entry = shipped.save_state(name, state, f"vgan-course train-checkpoints {name}", measured)
+        print(f"{name}: {entry['bytes'] / 1e6:.2f} MB, sha256 {entry['sha256'][:16]}..., measured {measured}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vgan-course", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -155,7 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--cell-timeout", type=float, default=60.0, help="seconds per cell (default 60)")
     grade.add_argument("--memory-mb", type=int, default=2048, help="memory per submission (default 2048)")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions at once (default: cores)")
+    checkpoints = commands.add_parser("train-checkpoints", help="retrain the networks shipped with the package")
+    checkpoints.add_argument("names", nargs="*", help=f"default: all of {sorted(CHECKPOINT_TRAINERS)}")
     args = parser.parse_args(argv)
+    if args.command == "train-checkpoints":
+        return train_checkpoints(args.names)
     if args.command == "release":
         return release_assignments(args.assignments, args.solutions, args.out)
     if args.command == "grade":

@@ -7,6 +7,9 @@ Every discriminator returns raw scores (logits), one per sample; the losses in
 from .dcgan import DCGANDiscriminator, DCGANGenerator, init_dcgan_weights
 from .layers import MinibatchStdDev, spectral_norm
 from .mlp import MLPDiscriminator, MLPGenerator
+from .video import (Conv2Plus1d, FrameIndependentGenerator, MoCoGANGenerator, TGANGenerator, VGANGenerator,
+                    VideoDiscriminator, sample_frames)
 
-__all__ = ["DCGANDiscriminator", "DCGANGenerator", "MLPDiscriminator", "MLPGenerator", "MinibatchStdDev",
-           "init_dcgan_weights", "spectral_norm"]
+__all__ = ["Conv2Plus1d", "DCGANDiscriminator", "DCGANGenerator", "FrameIndependentGenerator", "MLPDiscriminator",
+           "MLPGenerator", "MinibatchStdDev", "MoCoGANGenerator", "TGANGenerator", "VGANGenerator",
+           "VideoDiscriminator", "init_dcgan_weights", "sample_frames", "spectral_norm"]

@@ -1,0 +1,94 @@
+"""Lesson 03's video models: shapes, the content/motion split, the (2+1)-D block, errors."""
+
+import pytest
+import torch
+
+from vgan_course import models
+
+GENERATORS = [models.FrameIndependentGenerator, models.MoCoGANGenerator, models.TGANGenerator, models.VGANGenerator]
+
+
+@pytest.mark.parametrize("make", GENERATORS, ids=lambda g: g.__name__)
+def test_generators_make_clips_in_range(make):
+    G = make(width=8) if make is not models.VGANGenerator else make(width=4)
+    clips = G(**G.sample_latents(3))
+    assert clips.shape == (3, 16, 1, 32, 32) and clips.min() >= -1 and clips.max() <= 1
+
+
+def test_mocogan_fixed_content_and_fixed_motion():
+    G = models.MoCoGANGenerator(width=8).eval()
+    latents = G.sample_latents(1)
+    other = G.sample_latents(1)
+    with torch.no_grad():
+        base = G(**latents)
+        new_motion = G(latents["content"], other["motion_noise"])
+        new_content = G(other["content"], latents["motion_noise"])
+    assert not torch.allclose(base, new_motion) and not torch.allclose(base, new_content)
+    codes = G.motion_codes(latents["motion_noise"])
+    assert codes.shape == (1, 16, 16) and torch.equal(codes[:, 0], latents["motion_noise"][:, 0])
+    with pytest.raises(ValueError, match=r"content must have shape \(batch, 48\)"):
+        G(torch.randn(1, 3), latents["motion_noise"])
+
+
+def test_vgan_mask_is_kept_for_the_sparsity_penalty():
+    G = models.VGANGenerator(width=4)
+    G(**G.sample_latents(2))
+    assert G.last_mask.shape == (2, 16, 1, 32, 32) and 0 <= G.last_mask.min() and G.last_mask.max() <= 1
+
+
+def test_conv2plus1d_shapes_and_parameters():
+    block = models.Conv2Plus1d(3, 8, time_stride=2)
+    out = block(torch.randn(2, 3, 16, 32, 32))
+    assert out.shape == (2, 8, 8, 16, 16)
+    assert sum(p.numel() for p in block.parameters()) == (3 * 8 * 16 + 8) + (8 * 8 * 3 + 8)
+
+
+def test_conv2plus1d_mixes_time_only_in_its_temporal_part():
+    """A change in frame 0 reaches only frames 0 and 1 of the output (kernel 3 in time)."""
+    block = models.Conv2Plus1d(1, 4)
+    x = torch.randn(1, 1, 8, 8, 8)
+    y = x.clone()
+    y[:, :, 0] += 1
+    changed = (block(x) - block(y)).abs().flatten(3).amax(dim=(0, 1, 3))  # per output time step
+    assert (changed[:2] > 0).all() and (changed[2:] == 0).all()
+
+
+def test_video_discriminator_and_frame_sampling():
+    D = models.VideoDiscriminator(channels=3, width=8)
+    assert D(torch.randn(5, 16, 3, 32, 32)).shape == (5,)
+    with pytest.raises(ValueError, match=r"\(batch, time, 3, height, width\), got \(5, 16, 1, 32, 32\)"):
+        D(torch.randn(5, 16, 1, 32, 32))
+    video = torch.arange(2 * 4, dtype=torch.float32).view(2, 4, 1, 1, 1).expand(2, 4, 1, 2, 2)
+    frames = models.sample_frames(video, k=3, generator=torch.Generator().manual_seed(0))
+    assert frames.shape == (6, 1, 2, 2)
+    assert set(frames[:3, 0, 0, 0].tolist()) <= {0, 1, 2, 3} and set(frames[3:, 0, 0, 0].tolist()) <= {4, 5, 6, 7}
+
+
+def test_video_gan_step_trains_every_discriminator_it_is_given():
+    from vgan_course import train
+
+    G = models.MoCoGANGenerator(width=4)
+    D_i, D_v = models.DCGANDiscriminator(1, 4), models.VideoDiscriminator(1, 4)
+    opts = {name: torch.optim.Adam(m.parameters(), lr=1e-3) for name, m in {"G": G, "Di": D_i, "Dv": D_v}.items()}
+    real = lambda: torch.rand(4, 16, 1, 32, 32) * 2 - 1  # noqa: E731
+    before = {name: [p.detach().clone() for p in m.parameters()] for name, m in {"G": G, "Di": D_i, "Dv": D_v}.items()}
+    step = train.video_gan_step(G, opts["G"], real, D_i, opts["Di"], D_v, opts["Dv"], frames_per_clip=2)
+    history = train.train(step, {"G": G, "Di": D_i, "Dv": D_v}, opts, steps=2, log_every=1, progress=False)
+    assert set(history.metrics) == {"loss/g", "loss/d_image", "loss/d_video"}
+    for name, m in {"G": G, "Di": D_i, "Dv": D_v}.items():
+        assert any(not torch.equal(a, b) for a, b in zip(before[name], m.parameters())), f"{name} did not change"
+    with pytest.raises(ValueError, match="needs an image discriminator"):
+        train.video_gan_step(G, opts["G"], real)
+    with pytest.raises(ValueError, match="together with its optimizer"):
+        train.video_gan_step(G, opts["G"], real, D_image=D_i)
+
+
+def test_vgan_mask_penalty_is_logged():
+    from vgan_course import train
+
+    G, D_v = models.VGANGenerator(width=4), models.VideoDiscriminator(1, 4)
+    opts = {"G": torch.optim.Adam(G.parameters()), "Dv": torch.optim.Adam(D_v.parameters())}
+    step = train.video_gan_step(G, opts["G"], lambda: torch.zeros(2, 16, 1, 32, 32), D_video=D_v, opt_d_video=opts["Dv"],
+                                mask_weight=0.1)
+    history = train.train(step, {"G": G, "Dv": D_v}, opts, steps=1, log_every=1, progress=False)
+    assert 0 < history.metrics["loss/mask"][0] < 1

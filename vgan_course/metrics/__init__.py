@@ -1,0 +1,23 @@
+"""Numbers that say how good a generator is, all computed offline.
+
+- :mod:`.modes`: 2-D mixtures: *modes covered* and *high-quality fraction* (lessons 01-02);
+- :mod:`.digits`: a digit classifier trained in seconds, and its scores of generated digits;
+- :mod:`.frechet`: the Fréchet distance between two sets of features, with bootstrap intervals;
+- :mod:`.video`: the course's own video feature network (shipped, SHA-256 checked) and the
+  clip- and frame-level Fréchet distances on it (lesson 03 onwards);
+- :mod:`.temporal`: temporal consistency: identity kept across frames, motion statistics.
+"""
+
+from .digits import DigitClassifier, DigitScore, classifier_accuracy, digit_classifier, digit_score
+from .frechet import FDEstimate, frechet_bootstrap, frechet_distance
+from .modes import ModeCoverage, mode_coverage
+from .temporal import MotionStatistics, centroids, identity_consistency, motion_statistics
+from .video import (VideoFeatureNet, clip_fd, evaluate_video_features, frame_fd, frozen, shuffled, train_video_features,
+                    video_feature_net, video_features)
+
+__all__ = [
+    "DigitClassifier", "DigitScore", "FDEstimate", "ModeCoverage", "MotionStatistics", "VideoFeatureNet",
+    "centroids", "classifier_accuracy", "clip_fd", "digit_classifier", "digit_score", "evaluate_video_features",
+    "frame_fd", "frechet_bootstrap", "frechet_distance", "frozen", "identity_consistency", "mode_coverage",
+    "motion_statistics", "shuffled", "train_video_features", "video_feature_net", "video_features",
+]

@@ -1,0 +1,71 @@
+"""Small trained networks that ship with the package, verified before use (DESIGN.md, principle 1).
+
+Each lives in ``vgan_course/checkpoints/<name>.pt``; ``manifest.json`` beside it records its
+SHA-256, its size, the command that rebuilds it from scratch with the course's own code, and
+what it measured when it was trained. :func:`load_state` refuses a file whose hash differs:
+a corrupted or hand-edited checkpoint fails loudly, never silently.
+
+    vgan-course train-checkpoints            # rebuild every shipped checkpoint
+    vgan-course train-checkpoints video_features
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+CHECKPOINTS = Path(__file__).resolve().parent / "checkpoints"
+MANIFEST = CHECKPOINTS / "manifest.json"
+
+
+class ShippedCheckpointError(RuntimeError):
+    """A shipped checkpoint is missing, or its content does not match the manifest."""
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_manifest(folder: Path = CHECKPOINTS) -> dict:
+    path = folder / "manifest.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def load_state(name: str, folder: Path = CHECKPOINTS) -> dict:
+    """The state dict of shipped checkpoint ``name``, after checking its SHA-256 against the manifest."""
+    entry = read_manifest(folder).get(name)
+    if entry is None:
+        raise ShippedCheckpointError(f"no shipped checkpoint {name!r} in {folder / 'manifest.json'}: "
+                                     f"run `vgan-course train-checkpoints {name}`")
+    path = folder / entry["file"]
+    if not path.exists():
+        raise ShippedCheckpointError(f"{path} is missing; rebuild it with `{entry['command']}`")
+    digest = sha256(path)
+    if digest != entry["sha256"]:
+        raise ShippedCheckpointError(f"{path} has SHA-256 {digest[:16]}..., the manifest expects "
+                                     f"{entry['sha256'][:16]}...: the file is corrupted or was changed; "
+                                     f"rebuild it with `{entry['command']}`")
+    return torch.load(path, map_location="cpu", weights_only=True)
+
+
+def save_state(name: str, state: dict, command: str, measured: dict, folder: Path = CHECKPOINTS) -> dict:
+    """Write ``state`` to ``folder/name.pt`` (atomically) and record it in the manifest; returns the entry."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.pt"
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    os.close(handle)
+    torch.save({k: v.detach().cpu().contiguous() for k, v in state.items()}, temporary)
+    os.chmod(temporary, 0o644)  # mkstemp makes it private; a shipped file is for everyone to read
+    os.replace(temporary, path)
+    entry = {"file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size, "command": command,
+             "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"), "measured": measured}
+    manifest = read_manifest(folder)
+    manifest[name] = entry
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return entry
