@@ -106,6 +106,12 @@ def render(results: dict) -> str:
         lines += [f"**Grading** (`{g['command']}`): {g['students']} submissions of assignment 01 graded in "
                   f"{g['seconds']:.0f} s ({g['seconds_per_student']} s each, {g['jobs']} at once), each in its own "
                   f"process with the default limits.", ""]
+    if "video_gans" in results:
+        v = results["video_gans"]
+        per_model = "; ".join(f"{name} {m['seconds_per_step']} s ({m['generator_parameters'] / 1e3:.0f} k generator parameters)"
+                              for name, m in v["models"].items())
+        lines += [f"**Lesson 03's models** (`{v['command']}`): seconds per training step at batch {v['batch']} clips "
+                  f"({v['threads']} threads): {per_model}.", ""]
     machines = {json.dumps(v.get("machine", {}), sort_keys=True) for v in results.values() if isinstance(v, dict) and "machine" in v}
     for k, v in results.items():
         if k.startswith("lessons_"):

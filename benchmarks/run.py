@@ -2,8 +2,10 @@
 
     python benchmarks/run.py trainer            # (a) training-loop overhead vs a hand loop
     python benchmarks/run.py lessons --seeds 0 1 2 3 4   # (b) every lesson, cpu profile
+    python benchmarks/run.py lessons --only 03 --retrain # (b') lesson 03 training every model itself
     python benchmarks/run.py data               # (c) data generation vs training consumption
     python benchmarks/run.py grading            # (d) grading 30 submissions of assignment 01
+    python benchmarks/run.py video_gans         # (e) lesson 03's models: seconds per training step
     python benchmarks/report.py                 # regenerate README's results table
 
 Each section replaces its own entry in ``benchmarks/results.json`` and records the machine.
@@ -148,7 +150,24 @@ def bench_grading(n_students: int = 30) -> dict:
             "command": "python benchmarks/run.py grading"}
 
 
-def bench_lessons(seeds: list[int], profile: str, names: list[str] | None) -> dict:
+def bench_video_gans(steps: int = 12, batch: int = 16) -> dict:
+    """(e) Seconds per training step of each of lesson 03's models (batch 16 clips, cpu threads as set)."""
+    from vgan_course import video_gans
+
+    out = {}
+    for name in video_gans.MODELS:
+        video_gans.train_video_gan(name, steps=2, batch=batch)  # warm-up
+        start = time.perf_counter()
+        trained = video_gans.train_video_gan(name, steps=steps, batch=batch)
+        seconds = time.perf_counter() - start
+        out[name] = {"seconds_per_step": round(seconds / steps, 3),
+                     "generator_parameters": sum(p.numel() for p in trained.G.parameters())}
+        print(name, out[name], flush=True)
+    return {"models": out, "batch": batch, "steps": steps, "threads": torch.get_num_threads(),
+            "command": "python benchmarks/run.py video_gans"}
+
+
+def bench_lessons(seeds: list[int], profile: str, names: list[str] | None, retrain: bool = False) -> dict:
     """(b) Each lesson top to bottom: wall time, every claim and every table it records, per seed."""
     from vgan_course import profiles
     from vgan_course.cli import run_notebook
@@ -163,7 +182,7 @@ def bench_lessons(seeds: list[int], profile: str, names: list[str] | None) -> di
             with tempfile.TemporaryDirectory() as work:
                 claims_file = Path(work) / "claims.jsonl"
                 os.environ.update(VGAN_SEED=str(seed), VGAN_RUNS=str(Path(work) / "runs"),
-                                  VGAN_CLAIMS_FILE=str(claims_file))
+                                  VGAN_CLAIMS_FILE=str(claims_file), VGAN_RETRAIN="1" if retrain else "0")
                 start = time.perf_counter()
                 error = None
                 try:
@@ -179,17 +198,17 @@ def bench_lessons(seeds: list[int], profile: str, names: list[str] | None) -> di
                          "tables": {t["table"]: t["rows"] for t in tables}})
             print(f"{notebook.name} seed {seed}: {seconds:.0f} s, {sum(c.holds for c in claims)}/{len(claims)} claims hold"
                   + (f", ERROR {error}" if error else ""), flush=True)
-        out[notebook.stem] = {"profile": profile, "runs": runs,
-                              "command": f"python benchmarks/run.py lessons --profile {profile} --only {notebook.stem[:2]} --seeds {' '.join(map(str, seeds))}"}
+        out[notebook.stem] = {"profile": profile + (" (retrain)" if retrain else ""), "runs": runs}
     return out
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("section", choices=("trainer", "data", "grading", "lessons"))
+    parser.add_argument("section", choices=("trainer", "data", "grading", "lessons", "video_gans"))
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--profile", default="cpu", choices=("smoke", "cpu", "gpu"))
     parser.add_argument("--only", nargs="*", help="lesson numbers, e.g. --only 01")
+    parser.add_argument("--retrain", action="store_true", help="lessons train every model (VGAN_RETRAIN=1)")
     args = parser.parse_args()
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     if args.section == "trainer":
@@ -198,16 +217,20 @@ def main() -> int:
         results["data"] = {**bench_data(), "machine": machine()}
     elif args.section == "grading":
         results["grading"] = {**bench_grading(), "machine": machine()}
+    elif args.section == "video_gans":
+        results["video_gans"] = {**bench_video_gans(), "machine": machine()}
     else:
-        lessons = results.setdefault(f"lessons_{args.profile}", {})
-        for name, entry in bench_lessons(args.seeds, args.profile, args.only).items():
+        key = f"lessons_{args.profile}" + ("_retrain" if args.retrain else "")
+        lessons = results.setdefault(key, {})
+        for name, entry in bench_lessons(args.seeds, args.profile, args.only, args.retrain).items():
             kept = [r for r in lessons.get(name, {}).get("runs", []) if r["seed"] not in args.seeds]
             runs = sorted(kept + entry["runs"], key=lambda r: r["seed"])  # a re-run replaces its seeds only
             seeds = " ".join(str(r["seed"]) for r in runs)
+            retrain = " --retrain" if args.retrain else ""
             lessons[name] = {**entry, "runs": runs, "machine": machine(),
-                             "command": f"python benchmarks/run.py lessons --profile {args.profile} --only {name[:2]} --seeds {seeds}"}
+                             "command": f"python benchmarks/run.py lessons --profile {args.profile} --only {name[:2]} --seeds {seeds}{retrain}"}
     RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
-    print(json.dumps(results[args.section if args.section != "lessons" else f"lessons_{args.profile}"], indent=1)[:3000])
+    print(json.dumps(results[args.section if args.section != "lessons" else key], indent=1)[:3000])
     return 0
 
 

@@ -1,12 +1,13 @@
-"""Build the grading corpora of assignments 01 and 02: synthetic submissions with known grades.
+"""Build the grading corpora of assignments 01, 02 and 03: synthetic submissions with known grades.
 
-    python tests/make_grading_corpus.py      # rewrites tests/grading_corpus/01/ and 02/
+    python tests/make_grading_corpus.py      # rewrites tests/grading_corpus/01/, 02/ and 03/
 
 Every submission starts from the released assignment with the solution's answers filled in,
 then one thing is changed: a wrong answer of a known kind, or a bad or hostile submission.
 ``NN_expected.json`` holds the points each must get per part and words its reason must contain.
 Assignment 01's corpus is the thorough one (bad files, crashes, hostile code); 02's adds the
-mistakes students make with losses and penalties, and a few of the failures again.
+mistakes students make with losses and penalties, 03's those made with motion codes, (2+1)-D
+blocks, frame sampling and the Fréchet distance; both repeat a few of the failures.
 """
 
 from __future__ import annotations
@@ -311,6 +312,182 @@ def build_02() -> dict:
     return cases
 
 
+# --- assignment 03 ----------------------------------------------------------------------------
+
+FULL_03 = {"motion_tests": 3, "block_tests": 3, "frames_tests": 2, "fd_tests": 3}
+LATENTS = '''
+
+def mocogan_latents(content, motion):
+    return torch.cat([content[:, None].expand(-1, motion.shape[1], -1), motion], dim=2)'''
+MOTION_ZERO_STATE = '''def motion_codes(gru, motion_noise):
+    zeros = torch.zeros_like(motion_noise[:, 0])  # every step starts again from zeros: no memory
+    codes = [gru(motion_noise[:, t], zeros) for t in range(motion_noise.shape[1])]
+    return torch.stack(codes, dim=1)''' + LATENTS
+MOTION_RAW_FIRST = '''def motion_codes(gru, motion_noise):
+    state = motion_noise[:, 0]  # the raw noise as the first code (and state): not a GRU output
+    codes = [state]
+    for t in range(1, motion_noise.shape[1]):
+        state = gru(motion_noise[:, t], state)
+        codes.append(state)
+    return torch.stack(codes, dim=1)''' + LATENTS
+MOTION_DETACHED = '''def motion_codes(gru, motion_noise):
+    codes = torch.empty_like(motion_noise)
+    state = torch.zeros_like(motion_noise[:, 0])
+    with torch.no_grad():  # the GRU can no longer learn from these codes
+        for t in range(motion_noise.shape[1]):
+            state = gru(motion_noise[:, t], state)
+            codes[:, t] = state
+    return codes''' + LATENTS
+MOTION_CORRECT = '''def motion_codes(gru, motion_noise):
+    state = torch.zeros_like(motion_noise[:, 0])
+    codes = []
+    for t in range(motion_noise.shape[1]):
+        state = gru(motion_noise[:, t], state)
+        codes.append(state)
+    return torch.stack(codes, dim=1)'''
+LATENTS_MOTION_FIRST = MOTION_CORRECT + '''
+
+def mocogan_latents(content, motion):
+    return torch.cat([motion, content[:, None].expand(-1, motion.shape[1], -1)], dim=2)'''
+BLOCK = '''class Conv2Plus1d(nn.Module):
+    def __init__(self, c_in, c_out, time_stride=1):
+        super().__init__()
+        self.spatial = nn.Conv2d(c_in, c_out, 4, 2, 1)
+        self.temporal = nn.Conv1d(c_out, c_out, 3, stride=time_stride, padding=1)
+
+    def forward(self, x):
+        b, _, t, h, w = x.shape
+        y = F.leaky_relu(self.spatial(x.permute(0, 2, 1, 3, 4).reshape(b * t, -1, h, w)), 0.2)
+        c, h2, w2 = y.shape[1:]
+        y = y.reshape(b, t, c, h2, w2).permute(0, 3, 4, 2, 1).reshape(b * h2 * w2, c, t)
+        y = self.temporal(y)
+        return y.reshape(b, h2, w2, c, -1).permute(0, 3, 4, 1, 2)
+
+
+def conv2plus1d_parameters(c_in, c_out):
+    return 16 * c_in * c_out + c_out + 3 * c_out * c_out + c_out'''
+BLOCK_ACT_AFTER_TEMPORAL = BLOCK.replace("F.leaky_relu(self.spatial(x.permute(0, 2, 1, 3, 4).reshape(b * t, -1, h, w)), 0.2)",
+                                         "self.spatial(x.permute(0, 2, 1, 3, 4).reshape(b * t, -1, h, w))").replace(
+    "y = self.temporal(y)", "y = F.leaky_relu(self.temporal(y), 0.2)  # activation after the temporal conv")
+BLOCK_IGNORES_STRIDE = BLOCK.replace("nn.Conv1d(c_out, c_out, 3, stride=time_stride, padding=1)",
+                                     "nn.Conv1d(c_out, c_out, 3, padding=1)  # time_stride forgotten")
+BLOCK_TEMPORAL_FIRST = '''class Conv2Plus1d(nn.Module):
+    def __init__(self, c_in, c_out, time_stride=1):
+        super().__init__()
+        self.temporal = nn.Conv1d(c_in, c_in, 3, stride=time_stride, padding=1)  # time first, on the input
+        self.spatial = nn.Conv2d(c_in, c_out, 4, 2, 1)
+
+    def forward(self, x):
+        b, c, t, h, w = x.shape
+        y = self.temporal(x.permute(0, 3, 4, 1, 2).reshape(b * h * w, c, t))
+        t2 = y.shape[-1]
+        y = y.reshape(b, h, w, c, t2).permute(0, 4, 3, 1, 2).reshape(b * t2, c, h, w)
+        y = F.leaky_relu(self.spatial(y), 0.2)
+        return y.reshape(b, t2, *y.shape[1:]).transpose(1, 2)
+
+
+def conv2plus1d_parameters(c_in, c_out):
+    return 3 * c_in * c_in + c_in + 16 * c_in * c_out + c_out'''
+PARAMETERS_WITHOUT_BIASES = BLOCK.replace("return 16 * c_in * c_out + c_out + 3 * c_out * c_out + c_out",
+                                          "return 16 * c_in * c_out + 3 * c_out * c_out  # weights only")
+FRAMES_SAME_INDEX = '''def sample_frames(video, k=1, generator=None):
+    if video.dim() != 5:
+        raise ValueError(f"video must be (batch, time, channels, height, width), got {tuple(video.shape)}")
+    which = torch.randint(video.shape[1], (k,), generator=generator)  # the same k frames of every clip
+    return video[:, which].flatten(0, 1)'''
+FRAMES_LOOP = '''def sample_frames(video, k=1, generator=None):
+    if video.dim() != 5:
+        raise ValueError(f"expected (batch, time, channels, height, width), got shape {tuple(video.shape)}")
+    which = torch.randint(video.shape[1], (video.shape[0], k), generator=generator)
+    images = []
+    for b in range(video.shape[0]):
+        for j in range(k):
+            images.append(video[b, which[b, j]])
+    return torch.stack(images)'''
+FD = '''def frechet_distance(real_features, fake_features):
+    real, fake = real_features.double(), fake_features.double()
+    mu_r, mu_f = real.mean(0), fake.mean(0)
+    cov_r = (real - mu_r).T @ (real - mu_r) / (len(real) - 1)
+    cov_f = (fake - mu_f).T @ (fake - mu_f) / (len(fake) - 1)
+    root = torch.linalg.eigvals(cov_r @ cov_f).real.clamp_min(0).sqrt().sum()
+    return float(((mu_r - mu_f) ** 2).sum() + cov_r.trace() + cov_f.trace() - 2 * root)'''
+FD_WITHOUT_MEAN = FD.replace("float(((mu_r - mu_f) ** 2).sum() + ", "float(")
+FD_POPULATION = FD.replace("(len(real) - 1)", "len(real)").replace("(len(fake) - 1)", "len(fake)")
+FD_ELEMENTWISE_SQRT = FD.replace("torch.linalg.eigvals(cov_r @ cov_f).real.clamp_min(0).sqrt().sum()",
+                                 "torch.sqrt((cov_r @ cov_f).clamp_min(0)).trace()  # element-wise, not a matrix root")
+FD_SCIPY = '''import numpy as np
+from scipy import linalg
+
+
+def frechet_distance(real_features, fake_features):
+    real, fake = real_features.double().numpy(), fake_features.double().numpy()
+    mu_r, mu_f = real.mean(axis=0), fake.mean(axis=0)
+    cov_r, cov_f = np.cov(real, rowvar=False), np.cov(fake, rowvar=False)
+    root = linalg.sqrtm(cov_r @ cov_f).real
+    return float(((mu_r - mu_f) ** 2).sum() + np.trace(cov_r + cov_f - 2 * root))'''
+ALL_WRONG_03 = {
+    "motion": "def motion_codes(gru, motion_noise):\n    return torch.zeros_like(motion_noise)\n\n\n"
+              "def mocogan_latents(content, motion):\n    return motion",
+    "block": "class Conv2Plus1d(nn.Module):\n    def __init__(self, c_in, c_out, time_stride=1):\n        super().__init__()\n\n"
+             "    def forward(self, x):\n        return x\n\n\ndef conv2plus1d_parameters(c_in, c_out):\n    return 0",
+    "frames": "def sample_frames(video, k=1, generator=None):\n    return video[:, 0]",
+    "fd": "def frechet_distance(real_features, fake_features):\n    return -1.0",
+}
+
+
+def build_03() -> dict:
+    base = answered("03_temporal_generators")
+    cases: dict = {}
+
+    def case(name, change=None, points=None, words=()):
+        nb = copy.deepcopy(base)
+        if change:
+            change(nb)
+        cases[name] = (nb, {**FULL_03, **(points or {})}, list(words), ".ipynb")
+
+    case("correct")
+    case("blank", lambda nb: [replace_answer(nb, g, "# YOUR CODE HERE\nraise NotImplementedError()") for g in ALL_WRONG_03],
+         {k: 0 for k in FULL_03}, ["NotImplementedError"])
+    case("motion_state_reset_to_zeros", lambda nb: replace_answer(nb, "motion", MOTION_ZERO_STATE), {"motion_tests": 1},
+         ["16 steps"])
+    case("motion_first_code_is_raw_noise", lambda nb: replace_answer(nb, "motion", MOTION_RAW_FIRST), {"motion_tests": 0.5},
+         ["one time step"])
+    case("motion_codes_without_gradient", lambda nb: replace_answer(nb, "motion", MOTION_DETACHED), {"motion_tests": 2.5},
+         ["gradients reach the GRU"])
+    case("latents_motion_first", lambda nb: replace_answer(nb, "motion", LATENTS_MOTION_FIRST), {"motion_tests": 2},
+         ["latents, new sizes"])
+    case("block_written_differently", lambda nb: replace_answer(nb, "block", BLOCK))
+    case("block_activation_after_temporal", lambda nb: replace_answer(nb, "block", BLOCK_ACT_AFTER_TEMPORAL),
+         {"block_tests": 1.8}, ["values with the reference's weights"])
+    case("block_ignores_time_stride", lambda nb: replace_answer(nb, "block", BLOCK_IGNORES_STRIDE), {"block_tests": 1.8},
+         ["output shapes"])
+    case("block_temporal_first", lambda nb: replace_answer(nb, "block", BLOCK_TEMPORAL_FIRST), {"block_tests": 0.6},
+         ["parameters of the module"])
+    case("parameters_without_biases", lambda nb: replace_answer(nb, "block", PARAMETERS_WITHOUT_BIASES), {"block_tests": 2.4},
+         ["formula"])
+    case("frames_same_for_every_clip", lambda nb: replace_answer(nb, "frames", FRAMES_SAME_INDEX), {"frames_tests": 0.8},
+         ["seeded generator"])
+    case("frames_loop", lambda nb: replace_answer(nb, "frames", FRAMES_LOOP))
+    case("fd_without_mean_term", lambda nb: replace_answer(nb, "fd", FD_WITHOUT_MEAN), {"fd_tests": 0.75}, ["shifted copy"])
+    case("fd_population_covariance", lambda nb: replace_answer(nb, "fd", FD_POPULATION), {"fd_tests": 1.5}, ["D = 16"])
+    case("fd_elementwise_sqrt", lambda nb: replace_answer(nb, "fd", FD_ELEMENTWISE_SQRT), {"fd_tests": 0}, ["identical sets"])
+    case("fd_scipy_sqrtm", lambda nb: replace_answer(nb, "fd", FD_SCIPY))
+    case("syntax_error", lambda nb: replace_answer(nb, "frames", "def sample_frames(video, k=1, generator=None)\n    return video"),
+         {"frames_tests": 0}, ["SyntaxError"])
+    case("infinite_loop", lambda nb: replace_answer(nb, "fd", "def frechet_distance(real_features, fake_features):\n"
+                                                              "    while True:\n        pass"),
+         {"fd_tests": 0}, ["longer than"])
+
+    def reads_solutions(nb):
+        for gid, source in ALL_WRONG_03.items():
+            replace_answer(nb, gid, source)
+        cell(nb, "motion").source = READ_SOLUTIONS.replace("01_gan_basics", "03_temporal_generators") + "\n\n" + \
+            cell(nb, "motion").source
+
+    case("reads_solutions", reads_solutions, {k: 0 for k in FULL_03}, ["expected"])
+    return cases
+
+
 def main() -> None:
     expected = write_cases(OUT, build())
     zero = {k: 0 for k in FULL}
@@ -335,6 +512,12 @@ def main() -> None:
     expected_02["not_a_notebook"] = {"points": {k: 0 for k in FULL_02}, "reason_words": ["not a notebook"]}
     (CORPORA / "02_expected.json").write_text(json.dumps(expected_02, indent=1, sort_keys=True) + "\n")
     print(f"wrote {len(expected_02)} submissions to {out_02}")
+    out_03 = CORPORA / "03"
+    expected_03 = write_cases(out_03, build_03())
+    (out_03 / "not_a_notebook.txt").write_text("motion codes: a GRU; FD: see attached photo\n")
+    expected_03["not_a_notebook"] = {"points": {k: 0 for k in FULL_03}, "reason_words": ["not a notebook"]}
+    (CORPORA / "03_expected.json").write_text(json.dumps(expected_03, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {len(expected_03)} submissions to {out_03}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ from vgan_course.grading import assignment, grader
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "grading_corpus" / "01"
-ASSIGNMENTS = {"01": "01_gan_basics", "02": "02_adversarial_objective"}
+ASSIGNMENTS = {"01": "01_gan_basics", "02": "02_adversarial_objective", "03": "03_temporal_generators"}
+GRADED = {"01": "graded", "02": "graded_02", "03": "graded_03"}  # the fixture that grades each corpus
 EXPECTED_BY = {n: json.loads((ROOT / "tests" / "grading_corpus" / f"{n}_expected.json").read_text()) for n in ASSIGNMENTS}
 LIMITS = grader.Limits(seconds=45, cell_seconds=6, memory_mb=2048, output_mb=5, jobs=2)
 
@@ -44,6 +45,48 @@ def test_assignment_02_has_the_parts_the_lesson_grades():
         ("ns_losses_tests", ["nonsaturating_losses"]), ("hinge_losses_tests", ["hinge_losses"]),
         ("gp_tests", ["gradient_penalty"]), ("r1_tests", ["r1_penalty"]), ("written_ablation", [])]
     assert (task.auto_points, task.manual_points) == (9, 2)
+
+
+def test_assignment_03_has_the_parts_the_lesson_grades():
+    task = assignment.load(ROOT / "solutions" / "03_temporal_generators.ipynb")
+    assert [(p.grade_id, p.answer_names) for p in task.parts] == [
+        ("motion_tests", ["motion_codes", "mocogan_latents"]), ("block_tests", ["Conv2Plus1d", "conv2plus1d_parameters"]),
+        ("frames_tests", ["sample_frames"]), ("fd_tests", ["frechet_distance"]), ("written_results", [])]
+    assert (task.auto_points, task.manual_points) == (11, 2)
+
+
+def test_solution_03_agrees_with_the_package():
+    """The grader's expected values come from the solution: it must agree with the package the lesson uses."""
+    import torch
+
+    from vgan_course.metrics import frechet_distance as package_fd
+    from vgan_course.models import video
+
+    task = assignment.load(ROOT / "solutions" / "03_temporal_generators.ipynb")
+    ns: dict = {}
+    for c in task.notebook.cells:
+        if c.cell_type == "code" and (assignment.meta(c).get("grade_id") == "setup" or assignment.meta(c).get("solution")):
+            exec(c.source, ns)
+    torch.manual_seed(0)
+    model = video.MoCoGANGenerator(content_dim=6, motion_dim=5).eval()
+    content, noise = torch.randn(3, 6), torch.randn(3, 7, 5)
+    with torch.no_grad():
+        codes = ns["motion_codes"](model.gru, noise)
+        assert torch.allclose(codes, model.motion_codes(noise))
+        frames = model.image(ns["mocogan_latents"](content, codes).flatten(0, 1)).unflatten(0, (3, 7))
+        assert torch.allclose(frames, model(content, noise), atol=1e-6)
+        for stride in (1, 2):
+            reference = video.Conv2Plus1d(3, 4, time_stride=stride)
+            block = ns["Conv2Plus1d"](3, 4, time_stride=stride)
+            block.load_state_dict(reference.state_dict())
+            x = torch.randn(2, 3, 8, 8, 8)
+            assert torch.allclose(block(x), reference(x), atol=1e-6)
+            assert ns["conv2plus1d_parameters"](3, 4) == sum(p.numel() for p in reference.parameters())
+    clips = torch.randn(4, 6, 1, 5, 5)
+    assert torch.equal(ns["sample_frames"](clips, 3, torch.Generator().manual_seed(1)),
+                       video.sample_frames(clips, 3, torch.Generator().manual_seed(1)))
+    real, fake = torch.randn(200, 6) @ torch.randn(6, 6), torch.randn(150, 6) @ torch.randn(6, 6) + 0.5
+    assert ns["frechet_distance"](real, fake) == pytest.approx(package_fd(real, fake), rel=1e-9)
 
 
 def test_solution_metadata_errors_are_clear(tmp_path):
@@ -94,9 +137,15 @@ def graded_02(tmp_path_factory):
     return grade_corpus("02", tmp_path_factory)
 
 
-@pytest.mark.parametrize("number, written, max_auto", [("01", "written_modes", "11"), ("02", "written_ablation", "9")])
+@pytest.fixture(scope="module")
+def graded_03(tmp_path_factory):
+    return grade_corpus("03", tmp_path_factory)
+
+
+@pytest.mark.parametrize("number, written, max_auto", [("01", "written_modes", "11"), ("02", "written_ablation", "9"),
+                                                         ("03", "written_results", "11")])
 def test_every_submission_gets_a_row(request, number, written, max_auto):
-    results, out = request.getfixturevalue("graded" if number == "01" else "graded_02")
+    results, out = request.getfixturevalue(GRADED[number])
     assert set(results) == set(EXPECTED_BY[number])
     rows = list(csv.DictReader(out.open()))
     assert [r["student"] for r in rows] == sorted(EXPECTED_BY[number])
@@ -106,7 +155,7 @@ def test_every_submission_gets_a_row(request, number, written, max_auto):
 
 @pytest.mark.parametrize("number, student", [(n, s) for n in ASSIGNMENTS for s in sorted(EXPECTED_BY[n])])
 def test_corpus_grades_exactly_as_expected(request, number, student):
-    result = request.getfixturevalue("graded" if number == "01" else "graded_02")[0][student]
+    result = request.getfixturevalue(GRADED[number])[0][student]
     expected = EXPECTED_BY[number][student]
     got = {part: points for part, points in result.points.items() if points is not None}
     assert got == pytest.approx(expected["points"], abs=0.01), f"{student}: {result.reasons}"
@@ -118,11 +167,12 @@ def test_corpus_grades_exactly_as_expected(request, number, student):
         assert reasons, f"{student} lost points without a reason"
 
 
-def test_hostile_submissions_gain_nothing(graded, graded_02):
+def test_hostile_submissions_gain_nothing(graded, graded_02, graded_03):
     results = graded[0]
     for student in ("redefines_checks", "fake_results", "reads_solutions"):
         assert results[student].total == 0, f"{student}: {results[student].reasons}"
-    assert graded_02[0]["reads_solutions"].total == 0, graded_02[0]["reads_solutions"].reasons
+    for later in (graded_02, graded_03):
+        assert later[0]["reads_solutions"].total == 0, later[0]["reads_solutions"].reasons
 
 
 def test_feedback_shows_the_written_answer_for_hand_grading(graded):
@@ -155,7 +205,8 @@ def test_grade_command_errors(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("number, parts", [("01", ("d_loss", "g_loss", "train_step", "up_block", "modes")),
-                                           ("02", ("ns_losses", "hinge_losses", "gp", "r1"))])
+                                           ("02", ("ns_losses", "hinge_losses", "gp", "r1")),
+                                           ("03", ("motion", "block", "frames", "fd"))])
 def test_a_fresh_assignment_fails_only_with_not_implemented_error(number, parts):
     """What a student sees before writing anything: each check stops at NotImplementedError."""
     from nbclient import NotebookClient

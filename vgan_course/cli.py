@@ -137,8 +137,22 @@ def _train_video_features() -> tuple[dict, dict]:
     return model.state_dict(), video.evaluate_video_features(model)
 
 
-# name -> trainer returning (state dict, what it measured on held-out data); each trains from scratch
-CHECKPOINT_TRAINERS = {"video_features": _train_video_features}
+def _video_gan_trainer(name: str):
+    def trainer() -> tuple[dict, dict]:
+        from . import video_gans
+
+        return video_gans.train_for_shipping(name, video_gans.SHIPPED_STEPS[name])
+    return trainer
+
+
+def checkpoint_trainers() -> dict:
+    """Shipped checkpoint name -> trainer returning (state dict, what it measured on held-out data).
+
+    Each trains from scratch: the video metric's feature network, and lesson 03's generators.
+    """
+    from .video_gans import MODELS, shipped_name
+
+    return {"video_features": _train_video_features, **{shipped_name(n): _video_gan_trainer(n) for n in MODELS}}
 
 
 def train_checkpoints(names: list[str]) -> int:
@@ -147,13 +161,14 @@ def train_checkpoints(names: list[str]) -> int:
 
     from . import shipped
 
-    unknown = sorted(set(names) - set(CHECKPOINT_TRAINERS))
+    trainers = checkpoint_trainers()
+    unknown = sorted(set(names) - set(trainers))
     if unknown:
-        print(f"unknown checkpoint(s) {unknown}; choose from {sorted(CHECKPOINT_TRAINERS)}", file=sys.stderr)
+        print(f"unknown checkpoint(s) {unknown}; choose from {sorted(trainers)}", file=sys.stderr)
         return 1
-    for name in names or list(CHECKPOINT_TRAINERS):
+    for name in names or list(trainers):
         torch.manual_seed(0)
-        state, measured = CHECKPOINT_TRAINERS[name]()
+        state, measured = trainers[name]()
         entry = shipped.save_state(name, state, f"vgan-course train-checkpoints {name}", measured)
         print(f"{name}: {entry['bytes'] / 1e6:.2f} MB, sha256 {entry['sha256'][:16]}..., measured {measured}")
     return 0
@@ -185,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--memory-mb", type=int, default=2048, help="memory per submission (default 2048)")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions at once (default: cores)")
     checkpoints = commands.add_parser("train-checkpoints", help="retrain the networks shipped with the package")
-    checkpoints.add_argument("names", nargs="*", help=f"default: all of {sorted(CHECKPOINT_TRAINERS)}")
+    checkpoints.add_argument("names", nargs="*", help="default: all (video_features, video_gan_*)")
     args = parser.parse_args(argv)
     if args.command == "train-checkpoints":
         return train_checkpoints(args.names)

@@ -20,6 +20,11 @@ from pathlib import Path
 
 import torch
 
+try:
+    import fcntl  # file locks, so that two trainers can update the manifest at once
+except ImportError:  # Windows: run one trainer at a time
+    fcntl = None
+
 CHECKPOINTS = Path(__file__).resolve().parent / "checkpoints"
 MANIFEST = CHECKPOINTS / "manifest.json"
 
@@ -65,7 +70,10 @@ def save_state(name: str, state: dict, command: str, measured: dict, folder: Pat
     os.replace(temporary, path)
     entry = {"file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size, "command": command,
              "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"), "measured": measured}
-    manifest = read_manifest(folder)
-    manifest[name] = entry
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    with open(folder / ".manifest.lock", "w") as lock:  # two trainers at once must not lose an entry
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        manifest = read_manifest(folder)
+        manifest[name] = entry
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return entry

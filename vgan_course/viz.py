@@ -193,3 +193,46 @@ def interpolation_slider(render: Callable[[torch.Tensor], torch.Tensor], z0: tor
     slider.observe(draw, names="value")
     draw()
     return widgets.VBox([slider, output])
+
+
+# --- content and motion ---------------------------------------------------------------------------
+
+
+def content_motion_explorer(G, seed: int = 0, fps: float = 8, scale: int = 4):
+    """Buttons that resample a MoCoGAN clip's content code or its motion noise, and replay it.
+
+    ``G`` is a :class:`vgan_course.models.MoCoGANGenerator`. Returns an ipywidgets box, or
+    ``None`` where widgets are unavailable (the lesson shows a static grid beside it).
+    """
+    try:
+        import ipywidgets as widgets
+    except ImportError:
+        return None
+    from IPython.display import display
+
+    rng = torch.Generator().manual_seed(seed)
+    device = next(G.parameters()).device
+    state = {"content": torch.randn(1, G.content_dim, generator=rng),
+             "motion_noise": torch.randn(1, G.n_frames, G.motion_dim, generator=rng)}
+    output = widgets.Output()
+
+    def draw() -> None:
+        with torch.no_grad():
+            clip = G(**{k: v.to(device) for k, v in state.items()}).clamp(-1, 1)
+        with output:
+            output.clear_output(wait=True)
+            display(show_video(clip, fps=fps, scale=scale))
+
+    def resample(key: str):
+        def on_click(_button) -> None:
+            state[key] = torch.randn(state[key].shape, generator=rng)
+            draw()
+        return on_click
+
+    new_content = widgets.Button(description="new content (same motion)")
+    new_motion = widgets.Button(description="new motion (same content)")
+    new_content.on_click(resample("content"))
+    new_motion.on_click(resample("motion_noise"))
+    G.eval()
+    draw()
+    return widgets.VBox([widgets.HBox([new_content, new_motion]), output])

@@ -10,7 +10,8 @@ Generators, from the naive to MoCoGAN; each has ``sample_latents(batch)`` and ``
 Discriminators: the DCGAN discriminator of lesson 01 judges single frames
 (:func:`sample_frames`); :class:`VideoDiscriminator` judges clips with factorised (2+1)-D
 convolutions (:class:`Conv2Plus1d`): on 2 CPU cores a full 3-D convolution was about 7 times
-slower per step at 16 x 32 x 32.
+slower per step at 16 x 32 x 32. It has batch norm between blocks, like DCGAN's D: without it,
+it learned too slowly and every video generator collapsed to one still image.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ class MoCoGANGenerator(nn.Module):
     """MoCoGAN: ``x_t = G_I([z_content, z_motion(t)])``.
 
     The content code is drawn once per clip and held fixed; the motion codes come from a GRU
-    driven by fresh noise at every step, ``z_motion(t) = GRU(eps_t, z_motion(t-1))``, so they
+    driven by fresh noise at every step, ``z_motion(t) = GRU(eps_t, z_motion(t-1))`` from a zero
+    state, so they
     change smoothly. Fix the content and resample the motion: the same object, moving
     differently; fix the motion and resample the content: another object, the same motion.
     """
@@ -76,12 +78,14 @@ class MoCoGANGenerator(nn.Module):
     def motion_codes(self, motion_noise: torch.Tensor) -> torch.Tensor:
         """Noise ``(batch, time, motion_dim)`` -> motion codes ``(batch, time, motion_dim)``.
 
-        The first noise vector is the initial state; the GRU carries it forward.
+        The GRU starts from a zero state and takes one noise vector per frame,
+        ``h_t = GRU(eps_t, h_{t-1})``; every code is a GRU output, so every frame's code comes
+        from the same kind of distribution (values in (-1, 1)).
         """
         _check_latents(motion_noise, (None, None, self.motion_dim), "motion_noise")
-        state = motion_noise[:, 0]
-        codes = [state]
-        for t in range(1, motion_noise.shape[1]):
+        state = torch.zeros_like(motion_noise[:, 0])
+        codes = []
+        for t in range(motion_noise.shape[1]):
             state = self.gru(motion_noise[:, t], state)
             codes.append(state)
         return torch.stack(codes, dim=1)
@@ -206,10 +210,10 @@ class VideoDiscriminator(nn.Module):
     def __init__(self, channels: int = 1, width: int = 32):
         super().__init__()
         self.channels = channels
-        self.blocks = nn.Sequential(
-            Conv2Plus1d(channels, width, time_stride=1),  # T x 16 x 16
-            Conv2Plus1d(width, 2 * width, time_stride=2),  # T/2 x 8 x 8
-            Conv2Plus1d(2 * width, 4 * width, time_stride=2),  # T/4 x 4 x 4
+        self.blocks = nn.Sequential(  # like DCGAN's D: batch norm on all but the first block
+            Conv2Plus1d(channels, width, time_stride=1), nn.LeakyReLU(0.2),  # T x 16 x 16
+            Conv2Plus1d(width, 2 * width, time_stride=2), nn.BatchNorm3d(2 * width), nn.LeakyReLU(0.2),  # T/2 x 8 x 8
+            Conv2Plus1d(2 * width, 4 * width, time_stride=2), nn.BatchNorm3d(4 * width), nn.LeakyReLU(0.2),  # T/4 x 4 x 4
         )
         self.head = nn.Conv3d(4 * width, 1, kernel_size=(1, 4, 4))  # one score per remaining time step
 
