@@ -205,7 +205,8 @@ trained["VGAN"] = get("VGAN")
 samples["VGAN"] = video_gans.sample_clips(trained["VGAN"].G, cfg.n_eval, seed=cfg.seed)
 with torch.no_grad():
     G_vgan = trained["VGAN"].G
-    clip = G_vgan(**G_vgan.sample_latents(1, generator=torch.Generator().manual_seed(cfg.seed)))
+    rng = torch.Generator(device=next(G_vgan.parameters()).device).manual_seed(cfg.seed)
+    clip = G_vgan(**G_vgan.sample_latents(1, generator=rng))
     mask = G_vgan.last_mask
 viz.show_video(torch.cat([clip, mask * 2 - 1]).clamp(-1, 1), ncol=2, caption="VGAN: a clip (left) and its mask m (right, white = foreground)")
 
