@@ -115,9 +115,7 @@ controls = {
 for sigma in (0.1, 0.3, 0.6):
     controls[f"real + noise {sigma}"] = (second_real + sigma * torch.randn_like(second_real)).clamp(-1, 1)
 rows = {name: video_gans.score_clips(clips, reference) for name, clips in controls.items()}
-print(f"{'clips':<28}{'clip FD [90% interval]':>28}{'frame FD':>10}")
-for name, row in rows.items():
-    print(f"{name:<28}{row['clip_fd']:>10.1f} [{row['clip_fd_low']:7.1f}, {row['clip_fd_high']:7.1f}]{row['frame_fd']:>10.1f}")
+print(video_gans.format_results(rows))
 
 # %% [markdown]
 # The shuffled clips have *exactly* the frames of the floor set, so their frame FD is the floor's,
@@ -275,16 +273,12 @@ viz.show_video(torch.cat([samples["MoCoGAN"][:4], samples["MoCoGAN without video
 # %%
 for name, clips in samples.items():
     rows[name] = video_gans.score_clips(clips, reference)
-print(f"{'clips':<28}{'clip FD [90% interval]':>28}{'frame FD':>10}{'identity':>10}{'speed':>8}{'roughness':>11}")
-for name in ["real (the floor)", "real, frames shuffled", "real, first frame frozen", *samples]:
-    r = rows[name]
-    print(f"{name:<28}{r['clip_fd']:>10.1f} [{r['clip_fd_low']:7.1f}, {r['clip_fd_high']:7.1f}]{r['frame_fd']:>10.1f}"
-          f"{r['identity']:>10.2f}{r['speed']:>8.2f}{r['roughness']:>11.2f}")
+table = {name: rows[name] for name in ["real (the floor)", "real, frames shuffled", "real, first frame frozen", *samples]}
+print(video_gans.format_results(table))
 shipped_models = all(t.source == "shipped" for t in trained.values())
 columns = ("clip_fd", "frame_fd", "identity", "speed", "roughness")
 profiles.record_table("03", "results table (shipped generators)" if shipped_models else "results table (trained here)",
-                      [{"clips": name, **{k: round(rows[name][k], 4) for k in columns}}
-                       for name in ["real (the floor)", "real, frames shuffled", "real, first frame frozen", *samples]])
+                      [{"clips": name, **{k: round(row[k], 4) for k in columns}} for name, row in table.items()])
 
 # %% [markdown]
 # What to read in it:

@@ -53,6 +53,8 @@ def test_score_clips_sees_a_shuffled_clip_set():
     assert floor["clip_fd_low"] <= floor["clip_fd"] <= floor["clip_fd_high"]
     assert mixed["clip_fd"] > 3 * floor["clip_fd"] and abs(mixed["frame_fd"] - floor["frame_fd"]) < 1e-3
     assert floor["identity"] > 0.9 and mixed["roughness"] > 3 * floor["roughness"]
+    lines = video_gans.format_results({"real": floor, "shuffled": mixed}).splitlines()
+    assert len(lines) == 3 and lines[1].startswith("real") and f"{mixed['clip_fd']:.1f}" in lines[2]
 
 
 def test_content_motion_test_pairs_every_content_with_every_motion():

@@ -181,6 +181,15 @@ def score_clips(clips: torch.Tensor, reference: RealReference, rounds: int = 20)
             "identity": identity_consistency(clips), "speed": motion.speed, "roughness": motion.roughness}
 
 
+def format_results(rows: dict[str, dict[str, float]]) -> str:
+    """Rows of :func:`score_clips`, by name, as a fixed-width text table."""
+    lines = [f"{'clips':<28}{'clip FD [90% interval]':>28}{'frame FD':>10}{'identity':>10}{'speed':>8}{'roughness':>11}"]
+    for name, r in rows.items():
+        lines.append(f"{name:<28}{r['clip_fd']:>10.1f} [{r['clip_fd_low']:7.1f}, {r['clip_fd_high']:7.1f}]"
+                     f"{r['frame_fd']:>10.1f}{r['identity']:>10.2f}{r['speed']:>8.2f}{r['roughness']:>11.2f}")
+    return "\n".join(lines)
+
+
 @dataclass
 class ContentMotionTest:
     """How MoCoGAN's clips change when only the content or only the motion is resampled.
