@@ -30,8 +30,10 @@ def lesson_rows(results: dict) -> list[str]:
             seeds = ", ".join(str(r["seed"]) for r in runs)
             names = list(dict.fromkeys(c["name"] for r in runs for c in r["claims"]))
             failed = [r["seed"] for r in runs if r["error"]]
-            rows.append(f"| {lesson} | {entry['profile']} | {seeds} | {statistics.mean(seconds):.0f} s "
-                        f"(max {max(seconds):.0f} s) | {'none' if not failed else 'seeds ' + str(failed)} |")
+            profile = entry["profile"] + (f" ({entry['how']}, {entry['machine']['cuda']})" if "how" in entry else "")
+            failures = "none" if not failed else "seeds " + str(failed) + (f": {entry['note']}" if "note" in entry else "")
+            rows.append(f"| {lesson} | {profile} | {seeds} | {statistics.mean(seconds):.0f} s "
+                        f"(max {max(seconds):.0f} s) | {failures} |")
             for name in names:
                 values = [c["value"] for r in runs for c in r["claims"] if c["name"] == name]
                 held = sum(c["holds"] for r in runs for c in r["claims"] if c["name"] == name)
@@ -112,14 +114,19 @@ def render(results: dict) -> str:
                               for name, m in v["models"].items())
         lines += [f"**Lesson 03's models** (`{v['command']}`): seconds per training step at batch {v['batch']} clips "
                   f"({v['threads']} threads): {per_model}.", ""]
+    if "video_gans_gpu" in results:
+        v = results["video_gans_gpu"]
+        per_model = "; ".join(f"{name} {m['seconds_per_step'] * 1e3:.1f} ms" for name, m in v["models"].items())
+        lines += [f"**Lesson 03's models on a GPU** (`{v['command']}`, {v['machine']['cuda']}, bf16 mixed precision): "
+                  f"time per training step at batch {v['batch']} clips: {per_model}.", ""]
     machines = {json.dumps(v.get("machine", {}), sort_keys=True) for v in results.values() if isinstance(v, dict) and "machine" in v}
     for k, v in results.items():
         if k.startswith("lessons_"):
             machines |= {json.dumps(e["machine"], sort_keys=True) for e in v.values()}
-    for m in sorted(machines):
-        m = json.loads(m)
-        lines.append(f"Machine: {m.get('cpu_cores')} CPU cores, torch {m.get('torch')}, "
-                     f"{'GPU ' + m['cuda'] if m.get('cuda') else 'no GPU'}, measured {m.get('date')}.  ")
+    described = [json.loads(m) for m in machines]
+    described = {f"Machine: {m.get('cpu_cores')} CPU cores, torch {m.get('torch')}, "
+                 f"{'GPU ' + m['cuda'] if m.get('cuda') else 'no GPU'}, measured {m.get('date')}.  " for m in described}
+    lines += sorted(described)
     lines += ["", END]
     return "\n".join(lines)
 

@@ -6,6 +6,8 @@
     python benchmarks/run.py data               # (c) data generation vs training consumption
     python benchmarks/run.py grading            # (d) grading 30 submissions of assignment 01
     python benchmarks/run.py video_gans         # (e) lesson 03's models: seconds per training step
+    python benchmarks/run.py video_gans --device cuda --sizes 32 64 --batch 32 --steps 100  # (e) on a GPU
+    python benchmarks/run.py merge FILE         # fold in lesson runs of benchmarks/script_lessons.py (GPU)
     python benchmarks/report.py                 # regenerate README's results table
 
 Each section replaces its own entry in ``benchmarks/results.json`` and records the machine.
@@ -150,21 +152,33 @@ def bench_grading(n_students: int = 30) -> dict:
             "command": "python benchmarks/run.py grading"}
 
 
-def bench_video_gans(steps: int = 12, batch: int = 16) -> dict:
-    """(e) Seconds per training step of each of lesson 03's models (batch 16 clips, cpu threads as set)."""
+def bench_video_gans(steps: int = 12, batch: int = 16, sizes: tuple[int, ...] = (32,), device: str = "cpu") -> dict:
+    """(e) Seconds per training step of each of lesson 03's models, per frame size (cpu threads as set).
+
+    On a GPU, training runs in mixed precision (bf16) as in the ``gpu`` profile; the clock stops
+    after ``torch.cuda.synchronize()``.
+    """
     from vgan_course import video_gans
 
-    out = {}
-    for name in video_gans.MODELS:
-        video_gans.train_video_gan(name, steps=2, batch=batch)  # warm-up
+    def timed(name: str, size: int, n: int) -> tuple[float, int]:
         start = time.perf_counter()
-        trained = video_gans.train_video_gan(name, steps=steps, batch=batch)
-        seconds = time.perf_counter() - start
-        out[name] = {"seconds_per_step": round(seconds / steps, 3),
-                     "generator_parameters": sum(p.numel() for p in trained.G.parameters())}
-        print(name, out[name], flush=True)
+        trained = video_gans.train_video_gan(name, steps=n, batch=batch, size=size, device=device)
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+        return time.perf_counter() - start, sum(p.numel() for p in trained.G.parameters())
+
+    out: dict = {}
+    for size in sizes:
+        for name in video_gans.MODELS:
+            timed(name, size, 2)  # warm-up
+            seconds, parameters = timed(name, size, steps)
+            key = name if sizes == (32,) else f"{name} ({size}x{size})"
+            out[key] = {"seconds_per_step": round(seconds / steps, 4), "generator_parameters": parameters}
+            print(key, out[key], flush=True)
+    sizes_arg = "" if sizes == (32,) else " --sizes " + " ".join(map(str, sizes))
+    device_arg = "" if device == "cpu" else f" --device {device}"
     return {"models": out, "batch": batch, "steps": steps, "threads": torch.get_num_threads(),
-            "command": "python benchmarks/run.py video_gans"}
+            "command": f"python benchmarks/run.py video_gans --batch {batch} --steps {steps}{sizes_arg}{device_arg}"}
 
 
 def bench_lessons(seeds: list[int], profile: str, names: list[str] | None, retrain: bool = False) -> dict:
@@ -202,13 +216,38 @@ def bench_lessons(seeds: list[int], profile: str, names: list[str] | None, retra
     return out
 
 
+def merge(path: Path, results: dict, only: list[str] | None) -> None:
+    """Fold the lesson runs of ``benchmarks/script_lessons.py`` (e.g. from a GPU machine) into ``results``.
+
+    A merged run replaces the earlier run of the same lesson, profile and seed.
+    """
+    done = json.loads(Path(path).read_text())
+    for name, entry in done["lessons"].items():
+        if only and name[:2] not in only:
+            continue
+        key = "lessons_" + entry["profile"].replace(" (retrain)", "_retrain")
+        lessons = results.setdefault(key, {})
+        seeds = {r["seed"] for r in entry["runs"]}
+        kept = [r for r in lessons.get(name, {}).get("runs", []) if r["seed"] not in seeds]
+        runs = sorted(kept + [{k: v for k, v in r.items() if k != "output_tail"} for r in entry["runs"]],
+                      key=lambda r: r["seed"])
+        lessons[name] = {"profile": entry["profile"], "how": entry["how"], "runs": runs, "machine": done["machine"],
+                         "command": f"python benchmarks/script_lessons.py --profile {entry['profile'].split()[0]} "
+                                    f"--only {name[:2]} --seeds {' '.join(str(r['seed']) for r in runs)}"}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("section", choices=("trainer", "data", "grading", "lessons", "video_gans"))
+    parser.add_argument("section", choices=("trainer", "data", "grading", "lessons", "video_gans", "merge"))
+    parser.add_argument("file", nargs="?", type=Path, help="merge: a JSON file written by script_lessons.py")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--profile", default="cpu", choices=("smoke", "cpu", "gpu"))
     parser.add_argument("--only", nargs="*", help="lesson numbers, e.g. --only 01")
     parser.add_argument("--retrain", action="store_true", help="lessons train every model (VGAN_RETRAIN=1)")
+    parser.add_argument("--device", default="cpu", help="video_gans: cpu or cuda")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[32], help="video_gans: frame sizes, 32 and/or 64")
+    parser.add_argument("--batch", type=int, default=16, help="video_gans: clips per step")
+    parser.add_argument("--steps", type=int, default=12, help="video_gans: timed steps per model")
     args = parser.parse_args()
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     if args.section == "trainer":
@@ -217,8 +256,13 @@ def main() -> int:
         results["data"] = {**bench_data(), "machine": machine()}
     elif args.section == "grading":
         results["grading"] = {**bench_grading(), "machine": machine()}
+    elif args.section == "merge":
+        merge(args.file, results, args.only)
+        RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+        return 0
     elif args.section == "video_gans":
-        results["video_gans"] = {**bench_video_gans(), "machine": machine()}
+        key = "video_gans" if args.device == "cpu" else "video_gans_gpu"
+        results[key] = {**bench_video_gans(args.steps, args.batch, tuple(args.sizes), args.device), "machine": machine()}
     else:
         key = f"lessons_{args.profile}" + ("_retrain" if args.retrain else "")
         lessons = results.setdefault(key, {})
@@ -230,7 +274,7 @@ def main() -> int:
             lessons[name] = {**entry, "runs": runs, "machine": machine(),
                              "command": f"python benchmarks/run.py lessons --profile {args.profile} --only {name[:2]} --seeds {seeds}{retrain}"}
     RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
-    print(json.dumps(results[args.section if args.section != "lessons" else key], indent=1)[:3000])
+    print(json.dumps(results[args.section if args.section not in ("lessons", "video_gans") else key], indent=1)[:3000])
     return 0
 
 

@@ -41,7 +41,9 @@
 # - resample content or motion separately, and export a clip as GIF or MP4.
 #
 # **Time.** `smoke` under a minute · `cpu` under a minute with the shipped generators, about
-# 13 minutes when it trains every model here (`RETRAIN = True`) · `gpu` trains every model longer.
+# 13 minutes when it trains every model here (`RETRAIN = True`) · `gpu` trains every model longer, at
+# 64 x 64: about 10 minutes of training on an H200 (measured per step, see the README), several
+# times that on a Colab T4.
 
 # %%
 # Colab only: install the course package (Colab keeps its own GPU build of torch).
@@ -63,14 +65,15 @@ import torch
 from vgan_course import data, metrics, models, profiles, video_gans, viz
 
 cfg = profiles.settings(
-    smoke=dict(steps=dict.fromkeys(video_gans.MODELS, 3), batch=4, n_eval=256),
+    smoke=dict(steps=dict.fromkeys(video_gans.MODELS, 3), batch=4, n_eval=256, size=32),
     cpu=dict(steps={"frame-independent": 1000, "VGAN": 500, "TGAN": 500, "MoCoGAN": 1000,
-                    "MoCoGAN without video D": 500}, batch=16, n_eval=512),
-    gpu=dict(steps={"frame-independent": 8000, "VGAN": 6000, "TGAN": 6000, "MoCoGAN": 6000,
-                    "MoCoGAN without video D": 6000}, batch=32, n_eval=1024),
+                    "MoCoGAN without video D": 500}, batch=16, n_eval=512, size=32),
+    gpu=dict(steps={"frame-independent": 6000, "VGAN": 4000, "TGAN": 4000, "MoCoGAN": 4000,
+                    "MoCoGAN without video D": 4000}, batch=32, n_eval=1024, size=64),
 )
 # Train only if missing: False loads the generators shipped with the course (trained longer by
-# `vgan-course train-checkpoints`); True trains every model here, for cfg.steps steps.
+# `vgan-course train-checkpoints`, at 32 x 32); True trains every model here, for cfg.steps
+# steps. The gpu profile works at 64 x 64 (cfg.size), so it always trains.
 RETRAIN = os.environ.get("VGAN_RETRAIN", "0") == "1"
 profiles.seed_everything(cfg.seed)
 run = profiles.run_dir("03_temporal_generators")  # checkpoints (resumable), exported clips
@@ -79,11 +82,12 @@ print(cfg, "RETRAIN =", RETRAIN)
 # %% [markdown]
 # ## 0. The data, and a metric we can trust
 #
-# The training set is an endless stream of clips of one moving digit: 16 frames of 32 x 32,
-# a digit from scikit-learn's bundled set bouncing off the walls at 1 to 2.5 pixels per frame.
+# The training set is an endless stream of clips of one moving digit: 16 frames of 32 x 32
+# (64 x 64 in the `gpu` profile), a digit from scikit-learn's bundled set bouncing off the walls
+# at 1 to 2.5 pixels per frame (twice that at 64 x 64).
 
 # %%
-real = video_gans.real_clips(8, generator=torch.Generator().manual_seed(cfg.seed))
+real = video_gans.real_clips(8, generator=torch.Generator().manual_seed(cfg.seed), size=cfg.size)
 viz.show_video(real, caption="real clips: one digit each, constant speed, bouncing off the walls")
 
 # %% [markdown]
@@ -103,10 +107,12 @@ viz.show_video(real, caption="real clips: one digit each, constant speed, bounci
 # can only be judged relative to it. Before using the metric, we check that it sees what it
 # must: shuffling the frames of real clips (same frames, no motion) and freezing them (first
 # frame repeated) must score far above the floor, and more added noise must score higher.
+# The network sees 32 x 32 clips; at 64 x 64 every clip, real or generated, is first averaged
+# down to 32 x 32 (`video_gans.at_metric_resolution`), so the numbers of all profiles compare.
 
 # %%
-reference = video_gans.real_reference(cfg.n_eval, seed=10_000 + cfg.seed)  # real clips + their features, once
-second_real = video_gans.real_clips(cfg.n_eval, generator=torch.Generator().manual_seed(20_000 + cfg.seed))
+reference = video_gans.real_reference(cfg.n_eval, seed=10_000 + cfg.seed, size=cfg.size)  # real clips + features, once
+second_real = video_gans.real_clips(cfg.n_eval, generator=torch.Generator().manual_seed(20_000 + cfg.seed), size=cfg.size)
 controls = {
     "real (the floor)": second_real,
     "real, frames shuffled": metrics.shuffled(second_real, torch.Generator().manual_seed(cfg.seed)),
@@ -157,7 +163,7 @@ profiles.claim("03", "metric: clip FD grows with noise 0.1 -> 0.3 -> 0.6 (smalle
 def get(name: str) -> video_gans.TrainedVideoGAN:
     start = time.perf_counter()
     trained = video_gans.load_or_train(name, retrain=RETRAIN, run_dir=run, steps=cfg.steps[name], seed=cfg.seed,
-                                       batch=cfg.batch, device=cfg.device)
+                                       batch=cfg.batch, size=cfg.size, device=cfg.device)
     how = "shipped" if trained.source == "shipped" else f"trained {trained.history.steps[-1] if trained.history.steps else 0} steps"
     print(f"{name}: {how}, {time.perf_counter() - start:.0f} s")
     return trained
@@ -175,10 +181,11 @@ viz.show_video(samples["frame-independent"][:8], caption="frame-independent: eve
 # straight lines, so theirs is small).
 
 # %%
-real_motion = metrics.motion_statistics(second_real)
-fi_motion = metrics.motion_statistics(samples["frame-independent"])
-fi_identity = metrics.identity_consistency(samples["frame-independent"])
-print(f"real:              identity {metrics.identity_consistency(second_real):.2f}, speed {real_motion.speed:.2f} px/frame, "
+small_real = video_gans.at_metric_resolution(second_real)  # the metric network's 32 x 32 (a no-op at 32)
+small_fi = video_gans.at_metric_resolution(samples["frame-independent"])
+real_motion, fi_motion = metrics.motion_statistics(small_real), metrics.motion_statistics(small_fi)
+fi_identity = metrics.identity_consistency(small_fi)
+print(f"real:              identity {metrics.identity_consistency(small_real):.2f}, speed {real_motion.speed:.2f} px/frame, "
       f"roughness {real_motion.roughness:.2f}")
 print(f"frame-independent: identity {fi_identity:.2f}, speed {fi_motion.speed:.2f} px/frame, roughness {fi_motion.roughness:.2f}")
 

@@ -79,3 +79,23 @@ def test_train_checkpoints_knows_every_shipped_network(capsys):
     assert names == set(shipped.read_manifest()), "every trainer ships a checkpoint, every checkpoint has a trainer"
     assert cli.main(["train-checkpoints", "video_gan_dvdgan"]) == 1
     assert "unknown checkpoint(s) ['video_gan_dvdgan']" in capsys.readouterr().err
+
+
+def test_64x64_trains_instead_of_loading_the_shipped_32x32(tmp_path):
+    trained = video_gans.load_or_train("MoCoGAN", run_dir=tmp_path, steps=1, batch=2, width=8, size=64)
+    assert trained.source == "trained"
+    assert video_gans.sample_clips(trained.G, 3).shape == (3, 16, 1, 64, 64)
+
+
+def test_at_metric_resolution_averages_down_to_32():
+    real64 = video_gans.real_clips(64, generator=torch.Generator().manual_seed(3), size=64)
+    small = video_gans.at_metric_resolution(real64)
+    assert small.shape == (64, 16, 1, 32, 32)
+    assert torch.allclose(small[0, 0, 0, 0, 0], real64[0, 0, 0, :2, :2].mean())
+    real32 = video_gans.real_clips(64, generator=torch.Generator().manual_seed(3))
+    assert video_gans.at_metric_resolution(real32) is real32
+    # a 64 x 64 real clip, averaged down, moves like a 32 x 32 one (speeds scale with the canvas)
+    from vgan_course.metrics import motion_statistics
+    assert motion_statistics(small).speed == pytest.approx(motion_statistics(real32).speed, rel=0.15)
+    with pytest.raises(ValueError, match="multiple of 32"):
+        video_gans.at_metric_resolution(torch.zeros(1, 16, 1, 48, 48))

@@ -95,3 +95,26 @@ def test_vgan_mask_penalty_is_logged():
                                 mask_weight=0.1)
     history = train.train(step, {"G": G, "Dv": D_v}, opts, steps=1, log_every=1, progress=False)
     assert 0 < history.metrics["loss/mask"][0] < 1
+
+
+@pytest.mark.parametrize("make", GENERATORS, ids=lambda g: g.__name__)
+def test_generators_and_discriminators_at_64(make):
+    """The gpu profile's 64 x 64 clips: every generator, the video D and DCGAN's D."""
+    G = make(width=8, size=64) if make is not models.VGANGenerator else make(width=4, size=64)
+    clips = G(**G.sample_latents(2))
+    assert clips.shape == (2, 16, 1, 64, 64) and clips.min() >= -1 and clips.max() <= 1
+    assert models.VideoDiscriminator(1, 8, size=64)(clips).shape == (2,)
+    assert models.DCGANDiscriminator(1, 8, size=64)(models.sample_frames(clips, 3)).shape == (6,)
+
+
+def test_sizes_are_checked():
+    with pytest.raises(ValueError, match="size must be 32 or 64, got 48"):
+        models.DCGANGenerator(size=48)
+    with pytest.raises(ValueError, match="size must be 32 or 64"):
+        models.VGANGenerator(size=128)
+    with pytest.raises(ValueError, match=r"\(batch, time, 1, 64, 64\), got \(2, 16, 1, 32, 32\)"):
+        models.VideoDiscriminator(1, 8, size=64)(torch.zeros(2, 16, 1, 32, 32))
+    with pytest.raises(ValueError, match=r"\(batch, 1, 32, 32\), got \(2, 1, 64, 64\)"):
+        models.DCGANDiscriminator(1, 8)(torch.zeros(2, 1, 64, 64))
+    # size 32 keeps the layer names of the shipped checkpoints
+    assert list(models.DCGANGenerator(width=8).state_dict()) == list(models.DCGANGenerator(width=8, size=32).state_dict())

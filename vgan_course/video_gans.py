@@ -1,7 +1,8 @@
 """The video GANs of lesson 03, built, trained, shipped and scored the same way.
 
-Five models learn the same moving digits (one digit, 16 frames, 32 x 32); each is a generator of
-:mod:`vgan_course.models.video` and the discriminators it plays against:
+Five models learn the same moving digits (one digit, 16 frames, 32 x 32, or 64 x 64 in the ``gpu``
+profile); each is a generator of :mod:`vgan_course.models.video` and the discriminators it plays
+against:
 
 ==========================  =========================================  ========  ========
 name                        generator                                  image D   video D
@@ -17,6 +18,9 @@ MoCoGAN without video D     the same generator                         yes      
 :func:`load_or_train` loads the shipped generator when there is one ("train only if missing");
 :func:`score_clips` measures any set of clips against a :class:`RealReference`;
 :func:`content_motion_test` checks MoCoGAN's promise: content and motion vary separately.
+
+The metric network sees 32 x 32 clips: 64 x 64 clips (real and generated alike) are averaged down
+to 32 x 32 first (:func:`at_metric_resolution`), so every number is on the same scale.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from . import data, models, shipped, train
@@ -54,30 +59,48 @@ def _check_name(name: str) -> None:
         raise ValueError(f"unknown video GAN {name!r}; choose one of {list(MODELS)}")
 
 
-def build_generator(name: str, width: int = 32) -> nn.Module:
+def build_generator(name: str, width: int = 32, size: int = 32) -> nn.Module:
     """A fresh generator for model ``name``, with the DCGAN initialisation on its 2-D layers.
 
     ``width`` is the base width of the 2-D image generators; VGAN's 3-D stream gets
     ``width * 3 // 8`` (a 3-D kernel holds 4 times the weights of a 2-D one), which keeps the
-    five shipped generators under a few MB in all.
+    five shipped generators under a few MB in all. ``size`` is 32 or 64 (frames ``size x size``).
     """
     _check_name(name)
     family = MODELS[name][0]
     if family == "frame":
-        G = models.FrameIndependentGenerator(width=width, n_frames=N_FRAMES)
+        G = models.FrameIndependentGenerator(width=width, n_frames=N_FRAMES, size=size)
     elif family == "vgan":
-        G = models.VGANGenerator(width=max(1, width * 3 // 8), n_frames=N_FRAMES)
+        G = models.VGANGenerator(width=max(1, width * 3 // 8), n_frames=N_FRAMES, size=size)
     elif family == "tgan":
-        G = models.TGANGenerator(width=width, n_frames=N_FRAMES)
+        G = models.TGANGenerator(width=width, n_frames=N_FRAMES, size=size)
     else:
-        G = models.MoCoGANGenerator(width=width, n_frames=N_FRAMES)
+        G = models.MoCoGANGenerator(width=width, n_frames=N_FRAMES, size=size)
     G.apply(models.init_dcgan_weights)
     return G
 
 
-def real_clips(n: int, generator: torch.Generator | None = None, device: torch.device | str | None = None) -> torch.Tensor:
-    """``n`` real clips ``(n, 16, 1, 32, 32)``: one moving digit each (the training digits)."""
-    return data.moving_digits(n, N_FRAMES, 32, 1, split="train", generator=generator, device=device).video
+def real_clips(n: int, generator: torch.Generator | None = None, device: torch.device | str | None = None,
+               size: int = 32) -> torch.Tensor:
+    """``n`` real clips ``(n, 16, 1, size, size)``: one moving digit each (the training digits).
+
+    Speeds scale with the canvas (1 to 2.5 pixels per frame at 32 x 32), so a 64 x 64 clip
+    averaged down to 32 x 32 looks like a 32 x 32 one.
+    """
+    scale = size / 32
+    return data.moving_digits(n, N_FRAMES, size, 1, speed=(1.0 * scale, 2.5 * scale), split="train",
+                              generator=generator, device=device).video
+
+
+def at_metric_resolution(clips: torch.Tensor) -> torch.Tensor:
+    """Clips ``(n, time, c, s, s)`` with ``s`` a multiple of 32 -> ``(n, time, c, 32, 32)``, by
+    averaging ``s/32 x s/32`` blocks of pixels: the metric network's input size."""
+    size = clips.shape[-1]
+    if clips.dim() != 5 or clips.shape[-2] != size or size % 32:
+        raise ValueError(f"clips must be (n, time, c, s, s) with s a multiple of 32, got {tuple(clips.shape)}")
+    if size == 32:
+        return clips
+    return F.avg_pool2d(clips.flatten(0, 1), size // 32).unflatten(0, clips.shape[:2])
 
 
 @dataclass
@@ -88,31 +111,32 @@ class TrainedVideoGAN:
     source: str  # "shipped" or "trained"
 
 
-def train_video_gan(name: str, *, steps: int, seed: int = 0, batch: int = 16, width: int = 32, lr: float = 2e-4,
+def train_video_gan(name: str, *, steps: int, seed: int = 0, batch: int = 16, width: int = 32, size: int = 32, lr: float = 2e-4,
                     checkpoint: str | os.PathLike | None = None, max_seconds: float | None = None,
                     device: torch.device | str = "cpu", progress: bool = False) -> TrainedVideoGAN:
     """Train model ``name`` for ``steps`` steps on fresh real clips each step (``batch`` clips).
 
     Every model uses Adam(lr, betas (0.5, 0.999)) and the non-saturating loss. The
     frame-independent baseline is an image GAN: its D sees ``batch * 4`` single frames a step.
+    ``size`` 32 or 64 sets the frame size of the clips, the generator and the discriminators.
     ``checkpoint`` makes the run resumable (:func:`vgan_course.train.train`).
     """
     _check_name(name)
     seed_everything(seed)
     family, use_image_d, use_video_d = MODELS[name]
-    G = build_generator(name, width).to(device)
+    G = build_generator(name, width, size).to(device)
     nets = {"G": G}
     if use_image_d:
-        nets["D_image"] = models.DCGANDiscriminator(1, width).to(device)
+        nets["D_image"] = models.DCGANDiscriminator(1, width, size).to(device)
         nets["D_image"].apply(models.init_dcgan_weights)
     if use_video_d:
-        nets["D_video"] = models.VideoDiscriminator(1, width).to(device)
+        nets["D_video"] = models.VideoDiscriminator(1, width, size).to(device)
     opts = {key: torch.optim.Adam(net.parameters(), lr=lr, betas=(0.5, 0.999)) for key, net in nets.items()}
     if family == "frame":  # an image GAN on the frames of real clips: 4 random frames of each
-        frames = (lambda: models.sample_frames(real_clips(batch, device=device), 4))
+        frames = (lambda: models.sample_frames(real_clips(batch, device=device, size=size), 4))
         step = train.gan_step(G.image, nets["D_image"], opts["G"], opts["D_image"], frames, G.z_dim)
     else:
-        step = train.video_gan_step(G, opts["G"], lambda: real_clips(batch, device=device),
+        step = train.video_gan_step(G, opts["G"], lambda: real_clips(batch, device=device, size=size),
                                     nets.get("D_image"), opts.get("D_image"), nets.get("D_video"), opts.get("D_video"),
                                     frames_per_clip=FRAMES_PER_CLIP, mask_weight=MASK_WEIGHT if family == "vgan" else 0.0)
     history = train.train(step, nets, opts, steps=steps, max_seconds=max_seconds, checkpoint=checkpoint,
@@ -134,9 +158,9 @@ def load_shipped(name: str, width: int = 32) -> nn.Module:
 
 
 def load_or_train(name: str, *, retrain: bool = False, run_dir: str | os.PathLike, **train_kwargs) -> TrainedVideoGAN:
-    """Train only if missing: the shipped generator unless ``retrain`` (or none is shipped);
-    else :func:`train_video_gan`, resumable from ``run_dir/<name>.pt``."""
-    if not retrain and shipped_name(name) in shipped.read_manifest():
+    """Train only if missing: the shipped generator unless ``retrain`` (or none is shipped, or
+    ``size`` is not the shipped 32); else :func:`train_video_gan`, resumable from ``run_dir/<name>.pt``."""
+    if not retrain and train_kwargs.get("size", 32) == 32 and shipped_name(name) in shipped.read_manifest():
         return TrainedVideoGAN(name, load_shipped(name, train_kwargs.get("width", 32)), None, "shipped")
     checkpoint = Path(run_dir) / f"{shipped_name(name)}.pt"
     return train_video_gan(name, checkpoint=checkpoint, **train_kwargs)
@@ -144,7 +168,7 @@ def load_or_train(name: str, *, retrain: bool = False, run_dir: str | os.PathLik
 
 @torch.no_grad()
 def sample_clips(G: nn.Module, n: int, seed: int = 0, batch: int = 64) -> torch.Tensor:
-    """``n`` clips ``(n, 16, c, 32, 32)`` from ``G`` in eval mode, on the CPU, from a seeded generator."""
+    """``n`` clips ``(n, 16, c, size, size)`` from ``G`` in eval mode, on the CPU, from a seeded generator."""
     G.eval()
     rng = torch.Generator(device=next(G.parameters()).device).manual_seed(seed)
     clips = [G(**G.sample_latents(min(batch, n - start), generator=rng)).float().cpu() for start in range(0, n, batch)]
@@ -155,23 +179,25 @@ def sample_clips(G: nn.Module, n: int, seed: int = 0, batch: int = 64) -> torch.
 class RealReference:
     """Real clips and their features, computed once, to score every model against."""
 
-    clips: torch.Tensor  # (n, 16, 1, 32, 32)
+    clips: torch.Tensor  # (n, 16, 1, size, size)
     clip_features: torch.Tensor  # (n, 64 + 32)
     frame_features: torch.Tensor  # (n * 16, 64)
 
 
-def real_reference(n: int = 512, seed: int = 10_000) -> RealReference:
-    clips = real_clips(n, generator=torch.Generator().manual_seed(seed))
-    features = video_features(clips)
+def real_reference(n: int = 512, seed: int = 10_000, size: int = 32) -> RealReference:
+    """``n`` real clips of ``size x size`` drawn with ``seed``, and their features (at 32 x 32)."""
+    clips = real_clips(n, generator=torch.Generator().manual_seed(seed), size=size)
+    features = video_features(at_metric_resolution(clips))
     return RealReference(clips, features["clip"], features["frame"])
 
 
 def score_clips(clips: torch.Tensor, reference: RealReference, rounds: int = 20) -> dict[str, float]:
-    """One row of lesson 03's results table for ``clips (n, 16, 1, 32, 32)``.
+    """One row of lesson 03's results table for ``clips (n, 16, 1, s, s)``, scored at 32 x 32.
 
     clip FD and frame FD (with 5-95 % bootstrap bounds), identity consistency (share of frames
     whose predicted class is the clip's majority), mean speed and roughness of the ink's motion.
     """
+    clips = at_metric_resolution(clips)
     features = video_features(clips)
     clip = frechet_bootstrap(reference.clip_features, features["clip"], rounds)
     frame = frechet_bootstrap(reference.frame_features, features["frame"], rounds)
@@ -195,7 +221,7 @@ class ContentMotionTest:
     """How MoCoGAN's clips change when only the content or only the motion is resampled.
 
     ``identity_*``: share of clips whose predicted digit equals the majority within their group;
-    ``path_*``: mean distance in pixels between the ink's centre-of-mass paths within a group;
+    ``path_*``: mean distance in pixels (at 32 x 32) between the ink's centre-of-mass paths within a group;
     ``velocity_*``: the same for the per-frame displacements (the motion itself).
     """
 
@@ -205,7 +231,7 @@ class ContentMotionTest:
     path_same_motion: float
     velocity_same_content: float
     velocity_same_motion: float
-    clips: torch.Tensor  # (n_content, n_motion, 16, c, 32, 32)
+    clips: torch.Tensor  # (n_content, n_motion, 16, c, size, size)
 
 
 @torch.no_grad()
@@ -220,9 +246,10 @@ def content_motion_test(G: models.MoCoGANGenerator, n_content: int = 16, n_motio
     device = next(G.parameters()).device
     clips = G(content.repeat_interleave(n_motion, 0).to(device), motion.repeat(n_content, 1, 1).to(device))
     clips = clips.float().cpu().clamp(-1, 1)  # row i * n_motion + j: content i, motion j
-    logits = video_feature_net()(clips)["clip_logits"].view(n_content, n_motion, -1)
+    small = at_metric_resolution(clips)
+    logits = video_feature_net()(small)["clip_logits"].view(n_content, n_motion, -1)
     label = logits.argmax(dim=2)  # (content, motion)
-    paths = centroids(clips).view(n_content, n_motion, N_FRAMES, 2)
+    paths = centroids(small).view(n_content, n_motion, N_FRAMES, 2)
     velocity = paths[:, :, 1:] - paths[:, :, :-1]
 
     def agreement(labels: torch.Tensor) -> float:  # rows are groups

@@ -1,4 +1,4 @@
-"""DCGAN (Radford, Metz and Chintala 2016) for 32x32 frames.
+"""DCGAN (Radford, Metz and Chintala 2016) for 32x32 frames (64x64 with ``size=64``).
 
 The generator up-samples with strided transposed convolutions, batch norm and ReLU, and ends
 in tanh so its images live in [-1, 1]; the discriminator mirrors it with strided convolutions
@@ -32,21 +32,31 @@ def downsample_block(c_in: int, c_out: int, batch_norm: bool = True) -> nn.Seque
 
 
 class DCGANGenerator(nn.Module):
-    """G: ``z (n, z_dim)`` -> images ``(n, channels, 32, 32)`` in [-1, 1]."""
+    """G: ``z (n, z_dim)`` -> images ``(n, channels, size, size)`` in [-1, 1], ``size`` 32 or 64.
 
-    def __init__(self, z_dim: int = 64, channels: int = 1, width: int = 32):
+    At 64 x 64 it starts one doubling earlier, from ``8 * width`` channels at 4 x 4.
+    """
+
+    def __init__(self, z_dim: int = 64, channels: int = 1, width: int = 32, size: int = 32):
         super().__init__()
-        self.z_dim = z_dim
-        self.net = nn.Sequential(
-            # z as a 1x1 image -> (4w) x 4 x 4
-            nn.ConvTranspose2d(z_dim, 4 * width, kernel_size=4, stride=1, padding=0, bias=False),
-            nn.BatchNorm2d(4 * width),
+        _check_size(size)
+        self.z_dim, self.size = z_dim, size
+        top = 4 * width if size == 32 else 8 * width
+        layers: list[nn.Module] = [
+            # z as a 1x1 image -> top x 4 x 4
+            nn.ConvTranspose2d(z_dim, top, kernel_size=4, stride=1, padding=0, bias=False),
+            nn.BatchNorm2d(top),
             nn.ReLU(inplace=True),
-            upsample_block(4 * width, 2 * width),  # (2w) x 8 x 8
-            upsample_block(2 * width, width),  # w x 16 x 16
-            nn.ConvTranspose2d(width, channels, kernel_size=4, stride=2, padding=1),  # channels x 32 x 32
+        ]
+        if size == 64:
+            layers.append(upsample_block(8 * width, 4 * width))  # (4w) x 8 x 8
+        layers += [
+            upsample_block(4 * width, 2 * width),  # (2w) x 8 x 8 (x 16 x 16 at size 64)
+            upsample_block(2 * width, width),  # w x 16 x 16 (32 x 32)
+            nn.ConvTranspose2d(width, channels, kernel_size=4, stride=2, padding=1),  # channels x 32 x 32 (64 x 64)
             nn.Tanh(),
-        )
+        ]
+        self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         if not isinstance(z, torch.Tensor) or z.dim() != 2 or z.shape[1] != self.z_dim:
@@ -56,23 +66,33 @@ class DCGANGenerator(nn.Module):
 
 
 class DCGANDiscriminator(nn.Module):
-    """D: images ``(n, channels, 32, 32)`` -> one logit per image ``(n,)``."""
+    """D: images ``(n, channels, size, size)`` -> one logit per image ``(n,)``, ``size`` 32 or 64."""
 
-    def __init__(self, channels: int = 1, width: int = 32):
+    def __init__(self, channels: int = 1, width: int = 32, size: int = 32):
         super().__init__()
-        self.channels = channels
-        self.net = nn.Sequential(
-            downsample_block(channels, width, batch_norm=False),  # w x 16 x 16
-            downsample_block(width, 2 * width),  # (2w) x 8 x 8
-            downsample_block(2 * width, 4 * width),  # (4w) x 4 x 4
-            nn.Conv2d(4 * width, 1, kernel_size=4, stride=1, padding=0),  # 1 x 1 x 1
-        )
+        _check_size(size)
+        self.channels, self.size = channels, size
+        layers: list[nn.Module] = [
+            downsample_block(channels, width, batch_norm=False),  # w x 16 x 16 (x 32 x 32 at size 64)
+            downsample_block(width, 2 * width),  # (2w) x 8 x 8 (16 x 16)
+            downsample_block(2 * width, 4 * width),  # (4w) x 4 x 4 (8 x 8)
+        ]
+        if size == 64:
+            layers.append(downsample_block(4 * width, 8 * width))  # (8w) x 4 x 4
+        last = 4 * width if size == 32 else 8 * width
+        layers.append(nn.Conv2d(last, 1, kernel_size=4, stride=1, padding=0))  # 1 x 1 x 1
+        self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         check_images(x, "x", channels=self.channels)
-        if x.shape[-2:] != (32, 32):
-            raise ValueError(f"x must have shape (batch, {self.channels}, 32, 32), got {tuple(x.shape)}")
+        if x.shape[-2:] != (self.size, self.size):
+            raise ValueError(f"x must have shape (batch, {self.channels}, {self.size}, {self.size}), got {tuple(x.shape)}")
         return self.net(x).flatten()
+
+
+def _check_size(size: int) -> None:
+    if size not in (32, 64):
+        raise ValueError(f"size must be 32 or 64, got {size!r}")
 
 
 def init_dcgan_weights(module: nn.Module) -> None:

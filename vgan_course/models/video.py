@@ -1,4 +1,5 @@
-"""Video generators and discriminators (lesson 03), for clips ``(batch, time, channels, 32, 32)``.
+"""Video generators and discriminators (lesson 03), for clips ``(batch, time, channels, size, size)``
+with ``size`` 32 (the ``smoke`` and ``cpu`` profiles) or 64 (the ``gpu`` profile).
 
 Generators, from the naive to MoCoGAN; each has ``sample_latents(batch)`` and ``forward(**latents)``:
 
@@ -37,17 +38,17 @@ class FrameIndependentGenerator(nn.Module):
     Each frame alone can look right; nothing ties frame ``t`` to frame ``t + 1``, so clips flicker.
     """
 
-    def __init__(self, z_dim: int = 64, channels: int = 1, width: int = 32, n_frames: int = 16):
+    def __init__(self, z_dim: int = 64, channels: int = 1, width: int = 32, n_frames: int = 16, size: int = 32):
         super().__init__()
         self.z_dim, self.n_frames = z_dim, n_frames
-        self.image = DCGANGenerator(z_dim, channels, width)
+        self.image = DCGANGenerator(z_dim, channels, width, size)
 
     def sample_latents(self, batch: int, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
         device = next(self.parameters()).device
         return {"z": torch.randn(batch, self.n_frames, self.z_dim, generator=generator, device=device)}
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        """``z (batch, time, z_dim)`` -> clips ``(batch, time, channels, 32, 32)``."""
+        """``z (batch, time, z_dim)`` -> clips ``(batch, time, channels, size, size)``."""
         _check_latents(z, (None, None, self.z_dim), "z")
         batch, time = z.shape[:2]
         return self.image(z.flatten(0, 1)).unflatten(0, (batch, time))
@@ -64,11 +65,11 @@ class MoCoGANGenerator(nn.Module):
     """
 
     def __init__(self, content_dim: int = 48, motion_dim: int = 16, channels: int = 1, width: int = 32,
-                 n_frames: int = 16):
+                 n_frames: int = 16, size: int = 32):
         super().__init__()
         self.content_dim, self.motion_dim, self.n_frames = content_dim, motion_dim, n_frames
         self.gru = nn.GRUCell(motion_dim, motion_dim)
-        self.image = DCGANGenerator(content_dim + motion_dim, channels, width)
+        self.image = DCGANGenerator(content_dim + motion_dim, channels, width, size)
 
     def sample_latents(self, batch: int, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
         device = next(self.parameters()).device
@@ -103,7 +104,8 @@ class TGANGenerator(nn.Module):
     """TGAN's temporal generator: one ``z0`` -> a path of ``time`` latents by 1-D transposed
     convolutions; each frame is ``G_I([z0, z1_t])``."""
 
-    def __init__(self, z_dim: int = 64, path_dim: int = 32, channels: int = 1, width: int = 32, n_frames: int = 16):
+    def __init__(self, z_dim: int = 64, path_dim: int = 32, channels: int = 1, width: int = 32, n_frames: int = 16,
+                 size: int = 32):
         super().__init__()
         if n_frames != 16:
             raise ValueError(f"TGANGenerator makes 16 frames (1 -> 2 -> 4 -> 8 -> 16), got n_frames={n_frames}")
@@ -114,14 +116,14 @@ class TGANGenerator(nn.Module):
             layers += [nn.ConvTranspose1d(c, path_dim, 4, 2, 1), nn.BatchNorm1d(path_dim), nn.Tanh()]
             c = path_dim
         self.temporal = nn.Sequential(*layers)
-        self.image = DCGANGenerator(z_dim + path_dim, channels, width)
+        self.image = DCGANGenerator(z_dim + path_dim, channels, width, size)
 
     def sample_latents(self, batch: int, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
         device = next(self.parameters()).device
         return {"z": torch.randn(batch, self.z_dim, generator=generator, device=device)}
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        """``z (batch, z_dim)`` -> clips ``(batch, 16, channels, 32, 32)``."""
+        """``z (batch, z_dim)`` -> clips ``(batch, 16, channels, size, size)``."""
         _check_latents(z, (None, self.z_dim), "z")
         path = self.temporal(z[:, :, None]).transpose(1, 2)  # (B, T, path_dim)
         frames = torch.cat([z[:, None].expand(-1, self.n_frames, -1), path], dim=2)
@@ -132,28 +134,39 @@ class VGANGenerator(nn.Module):
     """VGAN's two streams: ``video = m * f + (1 - m) * b``.
 
     A 3-D (space-time) transposed-convolution stream makes the moving foreground ``f`` and its
-    mask ``m`` in [0, 1], ``(batch, time, 1, 32, 32)``; a 2-D stream makes one background image
-    ``b`` for the whole clip. ``last_mask`` keeps the mask of the latest call, for the sparsity
-    penalty ``lambda * mean|m|`` and for plots.
+    mask ``m`` in [0, 1], ``(batch, time, 1, size, size)``; a 2-D stream makes one background
+    image ``b`` for the whole clip. ``last_mask`` keeps the mask of the latest call, for the
+    sparsity penalty ``lambda * mean|m|`` and for plots. At ``size=64`` each stream has one more
+    up-sampling layer (the 3-D one doubles space only).
     """
 
-    def __init__(self, z_dim: int = 64, channels: int = 1, width: int = 16, n_frames: int = 16):
+    def __init__(self, z_dim: int = 64, channels: int = 1, width: int = 16, n_frames: int = 16, size: int = 32):
         super().__init__()
         if n_frames != 16:
             raise ValueError(f"VGANGenerator makes 16 frames, got n_frames={n_frames}")
+        if size not in (32, 64):
+            raise ValueError(f"size must be 32 or 64, got {size!r}")
         self.z_dim, self.n_frames, self.channels = z_dim, n_frames, channels
         w = width
-        self.foreground = nn.Sequential(  # z (B, z, 1, 1, 1) -> (B, channels + 1, 16, 32, 32)
+        foreground: list[nn.Module] = [  # z (B, z, 1, 1, 1) -> (B, channels + 1, 16, size, size)
             nn.ConvTranspose3d(z_dim, 8 * w, (2, 4, 4), 1, 0, bias=False), nn.BatchNorm3d(8 * w), nn.ReLU(True),  # 2x4x4
             nn.ConvTranspose3d(8 * w, 4 * w, 4, 2, 1, bias=False), nn.BatchNorm3d(4 * w), nn.ReLU(True),  # 4x8x8
             nn.ConvTranspose3d(4 * w, 2 * w, 4, 2, 1, bias=False), nn.BatchNorm3d(2 * w), nn.ReLU(True),  # 8x16x16
-            nn.ConvTranspose3d(2 * w, channels + 1, 4, 2, 1),  # 16 x 32 x 32
-        )
-        self.background = nn.Sequential(  # z (B, z, 1, 1) -> (B, channels, 32, 32)
+        ]
+        if size == 32:
+            foreground.append(nn.ConvTranspose3d(2 * w, channels + 1, 4, 2, 1))  # 16 x 32 x 32
+        else:
+            foreground += [nn.ConvTranspose3d(2 * w, w, 4, 2, 1, bias=False), nn.BatchNorm3d(w), nn.ReLU(True),  # 16x32x32
+                           nn.ConvTranspose3d(w, channels + 1, (3, 4, 4), (1, 2, 2), 1)]  # 16 x 64 x 64
+        self.foreground = nn.Sequential(*foreground)
+        background: list[nn.Module] = [  # z (B, z, 1, 1) -> (B, channels, size, size)
             nn.ConvTranspose2d(z_dim, 4 * w, 4, 1, 0, bias=False), nn.BatchNorm2d(4 * w), nn.ReLU(True),  # 4x4
             upsample_block(4 * w, 2 * w), upsample_block(2 * w, w),  # 16x16
-            nn.ConvTranspose2d(w, channels, 4, 2, 1), nn.Tanh(),  # 32x32
-        )
+        ]
+        if size == 64:
+            background.append(upsample_block(w, w))  # 32x32
+        background += [nn.ConvTranspose2d(w, channels, 4, 2, 1), nn.Tanh()]  # size x size
+        self.background = nn.Sequential(*background)
         self.last_mask: torch.Tensor | None = None
 
     def sample_latents(self, batch: int, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
@@ -161,7 +174,7 @@ class VGANGenerator(nn.Module):
         return {"z": torch.randn(batch, self.z_dim, generator=generator, device=device)}
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        """``z (batch, z_dim)`` -> clips ``(batch, 16, channels, 32, 32)``."""
+        """``z (batch, z_dim)`` -> clips ``(batch, 16, channels, size, size)``."""
         _check_latents(z, (None, self.z_dim), "z")
         stream = self.foreground(z[:, :, None, None, None]).transpose(1, 2)  # (B, T, channels + 1, H, W)
         foreground = torch.tanh(stream[:, :, : self.channels])
@@ -205,21 +218,30 @@ class Conv2Plus1d(nn.Module):
 
 
 class VideoDiscriminator(nn.Module):
-    """D for clips ``(batch, time, channels, 32, 32)`` -> one logit per clip ``(batch,)``."""
+    """D for clips ``(batch, time, channels, size, size)`` -> one logit per clip ``(batch,)``.
 
-    def __init__(self, channels: int = 1, width: int = 32):
+    ``size`` 32 or 64; at 64 a fourth block (no time stride) brings 8 x 8 down to 4 x 4.
+    """
+
+    def __init__(self, channels: int = 1, width: int = 32, size: int = 32):
         super().__init__()
-        self.channels = channels
-        self.blocks = nn.Sequential(  # like DCGAN's D: batch norm on all but the first block
-            Conv2Plus1d(channels, width, time_stride=1), nn.LeakyReLU(0.2),  # T x 16 x 16
+        if size not in (32, 64):
+            raise ValueError(f"size must be 32 or 64, got {size!r}")
+        self.channels, self.size = channels, size
+        blocks: list[nn.Module] = [  # like DCGAN's D: batch norm on all but the first block
+            Conv2Plus1d(channels, width, time_stride=1), nn.LeakyReLU(0.2),  # T x 16 x 16 (x 32 x 32 at size 64)
             Conv2Plus1d(width, 2 * width, time_stride=2), nn.BatchNorm3d(2 * width), nn.LeakyReLU(0.2),  # T/2 x 8 x 8
             Conv2Plus1d(2 * width, 4 * width, time_stride=2), nn.BatchNorm3d(4 * width), nn.LeakyReLU(0.2),  # T/4 x 4 x 4
-        )
-        self.head = nn.Conv3d(4 * width, 1, kernel_size=(1, 4, 4))  # one score per remaining time step
+        ]
+        if size == 64:
+            blocks += [Conv2Plus1d(4 * width, 8 * width), nn.BatchNorm3d(8 * width), nn.LeakyReLU(0.2)]  # T/4 x 4 x 4
+        self.blocks = nn.Sequential(*blocks)
+        last = 4 * width if size == 32 else 8 * width
+        self.head = nn.Conv3d(last, 1, kernel_size=(1, 4, 4))  # one score per remaining time step
 
     def forward(self, video: torch.Tensor) -> torch.Tensor:
         check_video(video, "video", channels=self.channels)
-        if video.shape[-2:] != (32, 32):
-            raise ValueError(f"video must be (batch, time, {self.channels}, 32, 32), got {tuple(video.shape)}")
+        if video.shape[-2:] != (self.size, self.size):
+            raise ValueError(f"video must be (batch, time, {self.channels}, {self.size}, {self.size}), got {tuple(video.shape)}")
         scores = self.head(self.blocks(video.transpose(1, 2)))  # (B, 1, T/4, 1, 1)
         return scores.flatten(1).mean(dim=1)
