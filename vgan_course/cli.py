@@ -22,7 +22,8 @@ def doctor() -> int:
     from . import profiles
 
     print(f"python        {platform.python_version()} ({sys.executable})")
-    for package in ("vgan-course", "torch", "numpy", "scikit-learn", "matplotlib", "av", "tensorboard", "ipywidgets"):
+    for package in ("vgan-course", "torch", "numpy", "scikit-learn", "matplotlib", "av", "scikit-video", "tensorboard",
+                    "ipywidgets"):
         try:
             print(f"{package:<14}{importlib.metadata.version(package)}")
         except importlib.metadata.PackageNotFoundError:
