@@ -62,7 +62,7 @@ def test_environment_yml_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {_normalise(d) for d in project["dependencies"]}
     conda = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
-    rename = {"pytorch": "torch"}
+    rename = {"pytorch": "torch", "opencv": "opencv-python-headless"}
     have = set()
     for entry in conda:
         if isinstance(entry, dict):  # the pip: section

@@ -1,7 +1,9 @@
-"""Optical flow helpers: warping a frame by a flow field (differentiable, via ``grid_sample``)."""
+"""Optical flow helpers: warping a frame by a flow field (differentiable, via ``grid_sample``),
+estimating the flow of real footage (OpenCV's Farneback method) and the occlusion mask of a flow."""
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -33,3 +35,60 @@ def warp(frame: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:
     grid_y = (ys + flow[:, 1]) * (2 / h) - 1
     return F.grid_sample(frame, torch.stack([grid_x, grid_y], dim=-1), mode="bilinear",
                          padding_mode="border", align_corners=False)
+
+
+def estimate_flow(frame_a: torch.Tensor, frame_b: torch.Tensor, *, levels: int = 3, window: int = 15,
+                  iterations: int = 5) -> torch.Tensor:
+    """Estimate the forward optical flow from ``frame_a`` to ``frame_b`` with OpenCV's Farneback method.
+
+    For real footage, where no flow is known. The result follows :func:`warp`'s convention:
+    ``warp(frame_b, flow)`` reproduces ``frame_a`` where nothing is occluded.
+
+    Args:
+        frame_a, frame_b: ``(n, c, h, w)`` in [-1, 1] (colour is turned into grey).
+        levels: pyramid levels (coarse-to-fine; more follow larger motions);
+        window: averaging window in pixels (larger: smoother, more robust, less detail);
+        iterations: refinements per level.
+
+    Returns:
+        ``(n, 2, h, w)`` in pixels, channel 0 = dx, channel 1 = dy, on ``frame_a``'s device.
+        Not differentiable: it is data, like the exact flow of the synthetic clips.
+    """
+    import cv2
+
+    check_images(frame_a, "frame_a")
+    check_images(frame_b, "frame_b")
+    if frame_a.shape != frame_b.shape:
+        raise ValueError(f"frame_a and frame_b must have the same shape, got {tuple(frame_a.shape)} and {tuple(frame_b.shape)}")
+    to_grey = lambda x: ((x.detach().float().mean(dim=1) + 1) * 127.5).clamp(0, 255).round().byte().cpu().numpy()
+    a, b = to_grey(frame_a), to_grey(frame_b)
+    flows = [cv2.calcOpticalFlowFarneback(a[i], b[i], None, 0.5, levels, window, iterations, 5, 1.1, 0)
+             for i in range(len(a))]  # each (h, w, 2)
+    return torch.from_numpy(np.stack(flows)).permute(0, 3, 1, 2).to(frame_a.device)
+
+
+def occlusion_mask(forward: torch.Tensor, backward: torch.Tensor) -> torch.Tensor:
+    """Where the forward flow can be trusted: the forward-backward consistency check of Ruder et al. (2016).
+
+    Follow the forward flow ``w`` from pixel ``x`` of frame ``t`` to frame ``t + 1`` and the backward
+    flow ``w_b`` from there back: where ``x`` is visible in both frames the two cancel. A pixel is
+    marked occluded (0) where
+
+        |w + w_b(x + w)|^2 > 0.01 (|w|^2 + |w_b(x + w)|^2) + 0.5,
+
+    Args:
+        forward: ``(n, 2, h, w)``, flow from frame ``t`` to ``t + 1``.
+        backward: ``(n, 2, h, w)``, flow from frame ``t + 1`` to ``t``.
+
+    Returns:
+        ``(n, 1, h, w)``: 1 where the pixel is seen in both frames, 0 where it is occluded or the flow
+        disagrees with itself. Multiply a temporal loss by it.
+    """
+    check_images(forward, "forward", channels=2)
+    check_images(backward, "backward", channels=2)
+    if forward.shape != backward.shape:
+        raise ValueError(f"forward and backward flows must have the same shape, got {tuple(forward.shape)} and {tuple(backward.shape)}")
+    back = warp(backward, forward)  # w_b at x + w
+    mismatch = (forward + back).pow(2).sum(dim=1, keepdim=True)
+    scale = forward.pow(2).sum(dim=1, keepdim=True) + back.pow(2).sum(dim=1, keepdim=True)
+    return (mismatch <= 0.01 * scale + 0.5).to(forward.dtype)
