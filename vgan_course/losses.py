@@ -17,7 +17,9 @@ Conventions: every function returns a scalar to *minimise*; shapes are ``(batch,
 | WGAN-GP (Gulrajani 2017) | :func:`wasserstein_critic_loss` + :func:`gradient_penalty` | :func:`wasserstein_generator_loss` |
 | hinge (Lim & Ye 2017; Miyato 2018) | :func:`hinge_discriminator_loss` | :func:`hinge_generator_loss` |
 
-plus :func:`r1_penalty` (Mescheder 2018), which regularises any discriminator on real data.
+plus :func:`r1_penalty` (Mescheder 2018), which regularises any discriminator on real data, and
+the losses of video style transfer: :func:`cycle_consistency_loss` (CycleGAN, Zhu 2017),
+:func:`temporal_loss` (Ruder 2016) and :func:`recycle_loss` (Recycle-GAN, Bansal 2018).
 Spectral normalisation is a property of the network: :func:`vgan_course.models.spectral_norm`.
 """
 
@@ -162,3 +164,52 @@ def hinge_generator_loss(fake_logits: torch.Tensor) -> torch.Tensor:
     """Hinge generator: ``-E[D(G(z))]`` (the same as the Wasserstein generator loss)."""
     _check_logits(fake_logits, "fake_logits")
     return -fake_logits.mean()
+
+
+# --- video style transfer (lesson 04) --------------------------------------------------------
+
+
+def cycle_consistency_loss(original: torch.Tensor, reconstructed: torch.Tensor) -> torch.Tensor:
+    """CycleGAN's cycle loss (Zhu et al. 2017): ``E|F(G(x)) - x|``, the mean absolute error between
+    frames and their round trip through both generators. Any equal shapes."""
+    if original.shape != reconstructed.shape:
+        raise ValueError(f"original and reconstructed must have the same shape, got {tuple(original.shape)} "
+                         f"and {tuple(reconstructed.shape)}")
+    return (reconstructed - original).abs().mean()
+
+
+def temporal_loss(output_t: torch.Tensor, output_next: torch.Tensor, flow: torch.Tensor,
+                  visible: torch.Tensor) -> torch.Tensor:
+    """The short-term temporal loss of Ruder, Dosovitskiy and Brox (2016).
+
+    The stylised frame ``t + 1``, warped back along the flow, should equal the stylised frame
+    ``t`` wherever the pixel is visible in both frames:
+
+        L = 1/D * sum_x c(x) * (o_t(x) - warp(o_{t+1}, w)(x))^2,
+
+    with ``D`` the number of values (pixels times channels) and ``c`` the occlusion mask.
+
+    Args:
+        output_t, output_next: stylised frames ``(n, c, h, w)``.
+        flow: ``(n, 2, h, w)`` forward flow from frame ``t`` to ``t + 1`` (``data.warp``'s convention).
+        visible: ``(n, 1, h, w)`` in [0, 1], 1 where the pixel is seen in both frames.
+    """
+    from .data.flow import warp
+
+    if output_t.shape != output_next.shape or visible.shape != (output_t.shape[0], 1, *output_t.shape[2:]):
+        raise ValueError(f"need output_t and output_next of one shape (n, c, h, w) and visible (n, 1, h, w); got "
+                         f"{tuple(output_t.shape)}, {tuple(output_next.shape)}, {tuple(visible.shape)}")
+    return (visible * (output_t - warp(output_next, flow)) ** 2).mean()
+
+
+def recycle_loss(frame_next: torch.Tensor, recycled_next: torch.Tensor) -> torch.Tensor:
+    """Recycle-GAN's recycle loss (Bansal et al. 2018): ``E|x_{t+1} - G_BA(P_B(G_AB(x_{t-1}), G_AB(x_t)))|``.
+
+    Translate the past frames to the other domain, predict the next frame there with the
+    temporal predictor ``P_B``, translate back: the result must be the real next frame. Takes the
+    real next frame and that round trip; the mean absolute error, as in the authors' code.
+    """
+    if frame_next.shape != recycled_next.shape:
+        raise ValueError(f"frame_next and recycled_next must have the same shape, got {tuple(frame_next.shape)} "
+                         f"and {tuple(recycled_next.shape)}")
+    return (recycled_next - frame_next).abs().mean()

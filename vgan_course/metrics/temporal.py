@@ -65,3 +65,50 @@ def motion_statistics(video: torch.Tensor) -> MotionStatistics:
     velocity = c[:, 1:] - c[:, :-1]
     acceleration = velocity[:, 1:] - velocity[:, :-1]
     return MotionStatistics(float(velocity.norm(dim=2).mean()), float(acceleration.norm(dim=2).mean()))
+
+
+def warping_error(video: torch.Tensor, flow: torch.Tensor, visible: torch.Tensor | None = None) -> float:
+    """Flicker against known motion: mean ``|x_t - warp(x_{t+1}, flow_t)|`` over visible pixels.
+
+    Args:
+        video: clips ``(n, time, c, h, w)``.
+        flow: ``(n, time - 1, 2, h, w)``, forward flow of each frame pair (exact or estimated).
+        visible: ``(n, time - 1, 1, h, w)`` occlusion mask (1 = visible in both frames); all ones if ``None``.
+
+    A clip that moves exactly as the flow says scores (nearly) 0; a restyled clip whose style
+    jumps from frame to frame scores high even when every frame alone looks right.
+    """
+    from ..data.flow import warp
+
+    check_video(video, "video")
+    n, time = video.shape[:2]
+    if flow.shape != (n, time - 1, 2, *video.shape[-2:]):
+        raise ValueError(f"flow must be ({n}, {time - 1}, 2, h, w) for video {tuple(video.shape)}, got {tuple(flow.shape)}")
+    visible = torch.ones_like(flow[:, :, :1]) if visible is None else visible
+    if visible.shape != (n, time - 1, 1, *video.shape[-2:]):
+        raise ValueError(f"visible must be ({n}, {time - 1}, 1, h, w), got {tuple(visible.shape)}")
+    a, b = video[:, :-1].flatten(0, 1), video[:, 1:].flatten(0, 1)
+    error = (warp(b, flow.flatten(0, 1)) - a).abs().mean(dim=1, keepdim=True)  # (n * (T-1), 1, h, w)
+    mask = visible.flatten(0, 1)
+    return float((error * mask).sum() / mask.sum().clamp_min(1))
+
+
+def tof(output: torch.Tensor, reference: torch.Tensor) -> float:
+    """tOF (Chu et al. 2020, TecoGAN): mean ``|flow(output_t, output_{t+1}) - flow(ref_t, ref_{t+1})|``.
+
+    Both flows are estimated the same way (:func:`vgan_course.data.estimate_flow`), so a clip that
+    moves like the reference scores near 0, whatever its colours. ``output`` and ``reference`` are
+    clips ``(n, time, c, h, w)`` of one size (channels may differ: flow is computed on grey).
+    """
+    from ..data.flow import estimate_flow
+
+    check_video(output, "output")
+    check_video(reference, "reference")
+    if output.shape[:2] != reference.shape[:2] or output.shape[-2:] != reference.shape[-2:]:
+        raise ValueError(f"output and reference must have the same batch, time and size, got "
+                         f"{tuple(output.shape)} and {tuple(reference.shape)}")
+
+    def flows(video: torch.Tensor) -> torch.Tensor:
+        return estimate_flow(video[:, :-1].flatten(0, 1), video[:, 1:].flatten(0, 1))
+
+    return float((flows(output) - flows(reference)).norm(dim=1).mean())

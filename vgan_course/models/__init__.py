@@ -7,9 +7,11 @@ Every discriminator returns raw scores (logits), one per sample; the losses in
 from .dcgan import DCGANDiscriminator, DCGANGenerator, init_dcgan_weights
 from .layers import MinibatchStdDev, spectral_norm
 from .mlp import MLPDiscriminator, MLPGenerator
+from .translation import FramePredictor, PatchDiscriminator, ResidualBlock, ResnetGenerator
 from .video import (Conv2Plus1d, FrameIndependentGenerator, MoCoGANGenerator, TGANGenerator, VGANGenerator,
                     VideoDiscriminator, sample_frames)
 
-__all__ = ["Conv2Plus1d", "DCGANDiscriminator", "DCGANGenerator", "FrameIndependentGenerator", "MLPDiscriminator",
-           "MLPGenerator", "MinibatchStdDev", "MoCoGANGenerator", "TGANGenerator", "VGANGenerator",
-           "VideoDiscriminator", "init_dcgan_weights", "sample_frames", "spectral_norm"]
+__all__ = ["Conv2Plus1d", "DCGANDiscriminator", "DCGANGenerator", "FramePredictor", "FrameIndependentGenerator",
+           "MLPDiscriminator", "MLPGenerator", "MinibatchStdDev", "MoCoGANGenerator", "PatchDiscriminator",
+           "ResidualBlock", "ResnetGenerator", "TGANGenerator", "VGANGenerator", "VideoDiscriminator",
+           "init_dcgan_weights", "sample_frames", "spectral_norm"]
