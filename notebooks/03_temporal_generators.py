@@ -40,8 +40,8 @@
 #   clip-level and frame-level Fréchet distances, identity consistency and motion statistics;
 # - resample content or motion separately, and export a clip as GIF or MP4.
 #
-# **Time.** `smoke` under a minute · `cpu` under a minute with the shipped generators, about
-# 13 minutes when it trains every model here (`RETRAIN = True`) · `gpu` trains every model longer, at
+# **Time.** `smoke` under a minute · `cpu` under a minute with the shipped generators, 10 to 12
+# minutes when it trains every model here (`RETRAIN = True`) · `gpu` trains every model longer, at
 # 64 x 64: about 10 minutes of training on an H200 (measured per step, see the README), several
 # times that on a Colab T4.
 
@@ -158,6 +158,15 @@ profiles.claim("03", "metric: clip FD grows with noise 0.1 -> 0.3 -> 0.6 (smalle
 # it here with `video_gans.train_video_gan`, which resumes from its checkpoint in `run` if the
 # run is interrupted. Open `vgan_course/video_gans.py`: each model is a generator from
 # `vgan_course/models/video.py` and the discriminators it plays against.
+#
+# One detail of that recipe matters a lot for short runs. GAN training does not converge to a
+# point; the generator keeps swinging around as the discriminators chase it. Stop at step 1000
+# and you get wherever the swing happened to be: in one measured run the clip FD of MoCoGAN was
+# 2016 at step 750 and 4042 at step 1000. So the generator kept is a **moving average** of the
+# generator's weights, $ar	heta \leftarrow 0.99\,ar	heta + 0.01\,	heta$ after every step
+# (`train.update_average`; Karras et al. 2018, Yazıcı et al. 2019): an average over roughly the
+# last 100 steps. For that run it gave 1690 at step 1000. Training itself is unchanged: the
+# discriminators still play against the current generator.
 
 # %%
 def get(name: str) -> video_gans.TrainedVideoGAN:
@@ -295,14 +304,19 @@ profiles.record_table("03", "results table (shipped generators)" if shipped_mode
 #   the ink's centre of mass jumps across the frame from one frame to the next;
 # - **MoCoGAN** and **TGAN** move their digits at about the real speed and far more smoothly;
 #   their frames are blurrier than the baseline's (higher frame FD) at this training budget;
+# - **MoCoGAN without $D_V$** keeps its digit (high identity consistency) by hardly moving it: its
+#   speed is a fraction of the real one. Judged frame by frame, a still digit is as good as a
+#   moving one, and nothing else asks for motion; its clip FD is about twice MoCoGAN's;
 # - **identity consistency** is low for every model: on blurry generated digits the metric
 #   network's per-frame classifier changes its mind often, so this number says little until
 #   the frames are sharp. Don't read more into a metric than it can carry.
 #
-# The claims below are asserted. The baseline's flicker shows after any amount of training. The
-# comparisons between models need the longer training of the shipped generators: after the short
-# runs that fit the `cpu` budget (`RETRAIN = True`), GAN training is still too noisy to rank
-# MoCoGAN against the baseline reliably, so they are checked only on the shipped generators.
+# The claims below are asserted. The baseline's flicker shows after any amount of training. After
+# the short runs that fit the `cpu` budget (`RETRAIN = True`), MoCoGAN must still beat the
+# baseline on clip FD, with a looser bound than for the shipped generators; the finer comparisons
+# (roughness, the ablation without $D_V$, the content/motion test) need the longer training of the
+# shipped generators. The `gpu` profile's 64 x 64 runs record their table without these
+# comparisons: they have not yet been checked on enough seeds to assert a bound.
 
 # %%
 exact = shipped_models  # claims on shipped checkpoints must hold in every profile
@@ -314,7 +328,10 @@ if shipped_models:
     profiles.claim("03", "roughness: MoCoGAN / frame-independent", rows["MoCoGAN"]["roughness"] / rows["frame-independent"]["roughness"],
                    at_most=0.2, exact=True)
     profiles.claim("03", "clip FD: MoCoGAN without video D / MoCoGAN", rows["MoCoGAN without video D"]["clip_fd"] / rows["MoCoGAN"]["clip_fd"],
-                   at_least=2, exact=True)
+                   at_least=1.5, exact=True)
+elif cfg.size == 32:  # trained here, in the short cpu budget
+    profiles.claim("03", "clip FD (trained here): MoCoGAN / frame-independent",
+                   rows["MoCoGAN"]["clip_fd"] / rows["frame-independent"]["clip_fd"], at_most=0.8)
 
 # %% [markdown]
 # ## 6. Content and motion, separately
@@ -400,6 +417,9 @@ print(f"wrote {gif} ({gif.stat().st_size / 1e3:.0f} kB) and {mp4} ({mp4.stat().s
 #   CVPR 2018.
 # - T. Unterthiner et al. *Towards Accurate Generative Models of Video: A New Metric & Challenges*
 #   (FVD). arXiv:1812.01717, 2019.
+# - T. Karras, T. Aila, S. Laine, J. Lehtinen. *Progressive Growing of GANs for Improved Quality,
+#   Stability, and Variation*. ICLR 2018 (the moving average of the generator's weights).
+# - Y. Yazıcı et al. *The Unusual Effectiveness of Averaging in GAN Training*. ICLR 2019.
 # - M. Heusel et al. *GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
 #   Equilibrium* (FID). NeurIPS 2017.
 # - N. Srivastava, E. Mansimov, R. Salakhutdinov. *Unsupervised Learning of Video Representations

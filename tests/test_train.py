@@ -1,3 +1,4 @@
+import copy
 import os
 
 import pytest
@@ -184,3 +185,22 @@ def test_gan_step_is_the_alternating_update():
     losses.generator_loss_nonsaturating(D2(fake)).backward()
     opts[2].step()
     assert all(torch.allclose(a, b) for a, b in zip(weights({"G": G, "D": D}), weights({"G": G2, "D": D2})))
+
+
+def test_update_average_follows_the_weights_and_copies_buffers():
+    from torch import nn
+
+    model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+    average = copy.deepcopy(model)
+    start = model[0].weight.detach().clone()
+    with torch.no_grad():
+        model[0].weight.add_(1.0)
+        model[1].running_mean.fill_(3.0)
+    train.update_average(average, model, decay=0.9)
+    assert torch.allclose(average[0].weight, start + 0.1)  # 0.9 * old + 0.1 * new
+    assert torch.equal(average[1].running_mean, model[1].running_mean)
+    for _ in range(200):
+        train.update_average(average, model, decay=0.9)
+    assert torch.allclose(average[0].weight, model[0].weight, atol=1e-6)
+    with pytest.raises(ValueError, match="decay must be in"):
+        train.update_average(average, model, decay=1.0)

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from vgan_course import models, shipped, video_gans
+from vgan_course import models, shipped, train, video_gans
 
 
 @pytest.mark.parametrize("name", list(video_gans.MODELS))
@@ -99,3 +99,11 @@ def test_at_metric_resolution_averages_down_to_32():
     assert motion_statistics(small).speed == pytest.approx(motion_statistics(real32).speed, rel=0.15)
     with pytest.raises(ValueError, match="multiple of 32"):
         video_gans.at_metric_resolution(torch.zeros(1, 16, 1, 48, 48))
+
+
+def test_the_generator_returned_is_the_moving_average(tmp_path):
+    trained = video_gans.train_video_gan("MoCoGAN", steps=3, batch=2, width=8, checkpoint=tmp_path / "run.pt")
+    saved = train.load_checkpoint(tmp_path / "run.pt")["models"]
+    returned = trained.G.state_dict()
+    assert all(torch.equal(returned[k], saved["G_average"][k]) for k in returned)
+    assert any(not torch.equal(returned[k], saved["G"][k]) for k in returned), "the average must differ from the last G"

@@ -204,6 +204,24 @@ def video_gan_step(
     return step
 
 
+@torch.no_grad()
+def update_average(average: nn.Module, model: nn.Module, decay: float = 0.99) -> None:
+    """Exponential moving average of weights: ``average <- decay * average + (1 - decay) * model``.
+
+    Call it after every step; ``average`` starts as ``copy.deepcopy(model)``. Sampling from the
+    average of a generator's recent weights smooths out the swings of GAN training (Karras et al.
+    2018; Yazici et al. 2019, "The unusual effectiveness of averaging in GAN training").
+    Buffers (batch-norm running statistics) are copied, not averaged. ``decay = 0.99`` averages
+    over roughly the last 100 steps.
+    """
+    if not 0.0 <= decay < 1.0:
+        raise ValueError(f"decay must be in [0, 1), got {decay}")
+    for mine, theirs in zip(average.parameters(), model.parameters()):
+        mine.lerp_(theirs, 1.0 - decay)
+    for mine, theirs in zip(average.buffers(), model.buffers()):
+        mine.copy_(theirs)
+
+
 def mixed_precision_dtype(device: torch.device) -> torch.dtype | None:
     """bf16 on CUDA devices that support it, else fp16 on CUDA, else ``None`` (full precision)."""
     if device.type != "cuda":

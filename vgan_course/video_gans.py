@@ -25,6 +25,7 @@ to 32 x 32 first (:func:`at_metric_resolution`), so every number is on the same 
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 import time
@@ -51,6 +52,7 @@ MODELS = {
     "MoCoGAN without video D": ("mocogan", True, False),
 }
 MASK_WEIGHT = 0.1  # VGAN's sparsity penalty on the foreground mask (lambda in Vondrick et al. 2016)
+AVERAGE_DECAY = 0.99  # the generator kept is a moving average of G's weights (train.update_average)
 FRAMES_PER_CLIP = 2  # frames of each clip that MoCoGAN's image discriminator sees
 
 
@@ -118,6 +120,9 @@ def train_video_gan(name: str, *, steps: int, seed: int = 0, batch: int = 16, wi
 
     Every model uses Adam(lr, betas (0.5, 0.999)) and the non-saturating loss. The
     frame-independent baseline is an image GAN: its D sees ``batch * 4`` single frames a step.
+    The generator returned is the moving average of G's weights over about the last 100 steps
+    (``AVERAGE_DECAY``): GAN training swings from step to step, and a short run ends wherever
+    the swing left it; the average is a steadier summary of the same run.
     ``size`` 32 or 64 sets the frame size of the clips, the generator and the discriminators.
     ``checkpoint`` makes the run resumable (:func:`vgan_course.train.train`).
     """
@@ -139,9 +144,16 @@ def train_video_gan(name: str, *, steps: int, seed: int = 0, batch: int = 16, wi
         step = train.video_gan_step(G, opts["G"], lambda: real_clips(batch, device=device, size=size),
                                     nets.get("D_image"), opts.get("D_image"), nets.get("D_video"), opts.get("D_video"),
                                     frames_per_clip=FRAMES_PER_CLIP, mask_weight=MASK_WEIGHT if family == "vgan" else 0.0)
-    history = train.train(step, nets, opts, steps=steps, max_seconds=max_seconds, checkpoint=checkpoint,
+    nets["G_average"] = G_average = copy.deepcopy(G)  # no optimizer: it follows G; checkpointed with the rest
+
+    def step_and_average(ctx: train.StepContext) -> dict[str, torch.Tensor]:
+        logged = step(ctx)
+        train.update_average(G_average, G, AVERAGE_DECAY)
+        return logged
+
+    history = train.train(step_and_average, nets, opts, steps=steps, max_seconds=max_seconds, checkpoint=checkpoint,
                           checkpoint_every=200, log_every=20, progress=progress)
-    return TrainedVideoGAN(name, G.eval(), history, "trained")
+    return TrainedVideoGAN(name, G_average.eval(), history, "trained")
 
 
 def shipped_name(name: str) -> str:
