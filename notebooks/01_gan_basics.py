@@ -58,8 +58,9 @@ cfg = profiles.settings(
     gpu=dict(hand_steps=300, ring_steps=5000, dcgan_steps=8000, dcgan_width=64, batch_2d=256, batch_images=128),
 )
 # The 2-D part (sections 2-4) is the same in the cpu and gpu profiles and runs on the CPU: its
-# MLPs are so small that a GPU spends its time launching kernels (measured on an H200: about 130
-# steps per second, slower than a laptop core). Only the DCGAN of section 5 moves to the GPU.
+# MLPs are so small that a GPU spends its time launching kernels (measured: about 130 steps per
+# second on an H200 shared with other runs, about 190 on one core of a 2-core CPU machine). Only
+# the DCGAN of section 5 moves to the GPU.
 profiles.seed_everything(cfg.seed)
 run = profiles.run_dir("01_gan_basics")  # checkpoints and TensorBoard logs
 print(cfg)
