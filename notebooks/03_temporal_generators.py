@@ -163,7 +163,7 @@ profiles.claim("03", "metric: clip FD grows with noise 0.1 -> 0.3 -> 0.6 (smalle
 # point; the generator keeps swinging around as the discriminators chase it. Stop at step 1000
 # and you get wherever the swing happened to be: in one measured run the clip FD of MoCoGAN was
 # 2016 at step 750 and 4042 at step 1000. So the generator kept is a **moving average** of the
-# generator's weights, $ar	heta \leftarrow 0.99\,ar	heta + 0.01\,	heta$ after every step
+# generator's weights, $\bar\theta \leftarrow 0.99\,\bar\theta + 0.01\,\theta$ after every step
 # (`train.update_average`; Karras et al. 2018, Yazıcı et al. 2019): an average over roughly the
 # last 100 steps. For that run it gave 1690 at step 1000. Training itself is unchanged: the
 # discriminators still play against the current generator.

@@ -37,6 +37,15 @@ def test_notebooks_are_committed_without_outputs(notebook):
     assert not any(c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code")
 
 
+@pytest.mark.parametrize("twin", TWINNED, ids=lambda p: p.name)
+def test_twins_hold_no_control_characters(twin):
+    # a LaTeX "\\bar" or "\\theta" typed into a normal Python string becomes a backspace or a tab
+    text = twin.read_text()
+    bad = sorted({f"line {text[:i].count(chr(10)) + 1}: {c!r}" for i, c in enumerate(text)
+                  if ord(c) < 32 and c != "\n"})
+    assert not bad, f"{twin.name} holds control characters (an escaped LaTeX command?): {bad[:5]}"
+
+
 def test_every_lesson_has_a_twin():
     assert LESSONS, "no lessons found"
     for notebook in LESSONS:
