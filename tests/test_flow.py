@@ -36,3 +36,23 @@ def test_flow_inputs_are_checked():
         estimate_flow(torch.zeros(1, 3, 8, 8), torch.zeros(1, 3, 8, 9))
     with pytest.raises(ValueError, match="forward must have shape"):
         occlusion_mask(torch.zeros(1, 3, 8, 8), torch.zeros(1, 3, 8, 8))
+
+
+def test_texture_mask_marks_flat_areas_untrusted():
+    frames = -torch.ones(1, 3, 32, 32)  # black ...
+    frames[..., 10:20, 10:20] = 1.0  # ... with one white square
+    mask = data.texture_mask(frames)
+    assert mask.shape == (1, 1, 32, 32)
+    assert mask[0, 0, 15, 10] == 1 and mask[0, 0, 15, 9] == 1  # the square's edges
+    assert mask[0, 0, 0, 0] == 0 and mask[0, 0, 15, 15] == 0  # flat black, flat white
+    noise = torch.rand(1, 1, 32, 32, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    assert data.texture_mask(noise).mean() == 1  # texture everywhere
+
+
+def test_flow_on_a_flat_background_is_invented_and_the_texture_mask_drops_it():
+    clips = data.two_style_clips(8, 2, generator=torch.Generator().manual_seed(0))
+    a, b = clips.plain[:, 0], clips.plain[:, 1]
+    flow = data.estimate_flow(a, b)
+    error = (flow - clips.flow[:, 0]).norm(dim=1, keepdim=True)
+    trusted = data.texture_mask(a)
+    assert (error * (1 - trusted)).sum() / (1 - trusted).sum() > 1.5 * (error * trusted).sum() / trusted.sum()

@@ -14,7 +14,7 @@ Nothing here downloads anything (DESIGN.md, principle 1).
 """
 
 from .digits import digit_images, digit_sprites
-from .flow import estimate_flow, occlusion_mask, warp
+from .flow import estimate_flow, occlusion_mask, texture_mask, warp
 from .mixtures import GaussianMixture2D, grid_of_gaussians, ring_of_gaussians
 from .moving import SHAPE_NAMES, Clips, moving_digits, moving_shapes
 from .styles import StyledClips, two_style_clips
@@ -33,7 +33,7 @@ __all__ = [
     "grid_of_gaussians",
     "moving_digits",
     "moving_shapes",
-    "occlusion_mask",
+    "occlusion_mask", "texture_mask",
     "read_video",
     "ring_of_gaussians",
     "sample_video",

@@ -92,3 +92,19 @@ def occlusion_mask(forward: torch.Tensor, backward: torch.Tensor) -> torch.Tenso
     mismatch = (forward + back).pow(2).sum(dim=1, keepdim=True)
     scale = forward.pow(2).sum(dim=1, keepdim=True) + back.pow(2).sum(dim=1, keepdim=True)
     return (mismatch <= 0.01 * scale + 0.5).to(forward.dtype)
+
+
+def texture_mask(frames: torch.Tensor, threshold: float = 1e-3, window: int = 5) -> torch.Tensor:
+    """Where a flow *can* be measured: 1 where ``frames (n, c, h, w)`` in [-1, 1] have structure, 0 on flat areas.
+
+    The aperture problem: on a flat region (the black background of a plain digit, a clear sky)
+    every motion looks the same, so an estimated flow there is invented, filled in from the
+    neighbours. A pixel counts as textured where the mean squared grey-level gradient over a
+    ``window`` x ``window`` neighbourhood exceeds ``threshold``. Returns ``(n, 1, h, w)`` of 0/1.
+    """
+    check_images(frames, "frames")
+    grey = frames.detach().float().mean(dim=1, keepdim=True)
+    dx = F.pad(grey[..., :, 2:] - grey[..., :, :-2], (1, 1)) / 2  # central differences, 0 at the border
+    dy = F.pad(grey[..., 2:, :] - grey[..., :-2, :], (0, 0, 1, 1)) / 2
+    energy = F.avg_pool2d(dx ** 2 + dy ** 2, window, stride=1, padding=window // 2, count_include_pad=False)
+    return (energy > threshold).to(frames.dtype)

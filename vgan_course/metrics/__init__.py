@@ -6,20 +6,24 @@
 - :mod:`.video`: the course's own video feature network (shipped, SHA-256 checked) and the
   clip- and frame-level Fréchet distances on it (lesson 03 onwards);
 - :mod:`.temporal`: temporal consistency: identity kept across frames, motion statistics, the
-  warping error against a flow and tOF (lessons 04-05).
+  warping error against a flow and tOF (lessons 04-05);
+- :mod:`.fidelity`: PSNR and SSIM against a known answer (lessons 04-05);
+- :mod:`.style`: a style classifier for lesson 04's two-style world, and the style accuracy.
 """
 
 from .digits import DigitClassifier, DigitScore, classifier_accuracy, digit_classifier, digit_score
+from .fidelity import psnr, ssim
 from .frechet import FDEstimate, frechet_bootstrap, frechet_distance
 from .modes import ModeCoverage, mode_coverage
+from .style import StyleClassifier, style_accuracy, style_classifier, style_fd
 from .temporal import MotionStatistics, centroids, identity_consistency, motion_statistics, tof, warping_error
 from .video import (VideoFeatureNet, clip_fd, evaluate_video_features, frame_fd, frozen, shuffled, train_video_features,
                     video_feature_net, video_features)
 
 __all__ = [
-    "DigitClassifier", "DigitScore", "FDEstimate", "ModeCoverage", "MotionStatistics", "VideoFeatureNet",
-    "centroids", "classifier_accuracy", "clip_fd", "digit_classifier", "digit_score", "evaluate_video_features",
-    "frame_fd", "frechet_bootstrap", "frechet_distance", "frozen", "identity_consistency", "mode_coverage",
-    "motion_statistics", "shuffled", "tof", "train_video_features", "video_feature_net", "video_features",
-    "warping_error",
+    "DigitClassifier", "DigitScore", "FDEstimate", "ModeCoverage", "MotionStatistics", "StyleClassifier",
+    "VideoFeatureNet", "centroids", "classifier_accuracy", "clip_fd", "digit_classifier", "digit_score",
+    "evaluate_video_features", "frame_fd", "frechet_bootstrap", "frechet_distance", "frozen", "identity_consistency",
+    "mode_coverage", "motion_statistics", "psnr", "shuffled", "ssim", "style_accuracy", "style_classifier", "style_fd", "tof",
+    "train_video_features", "video_feature_net", "video_features", "warping_error",
 ]
