@@ -66,7 +66,8 @@ def test_the_shipped_manifest_matches_its_files_and_stays_small():
         path = shipped.CHECKPOINTS / entry["file"]
         assert shipped.sha256(path) == entry["sha256"], f"{name}: run `{entry['command']}`"
         assert entry["command"] == f"vgan-course train-checkpoints {name}"
-    assert sum(entry["bytes"] for entry in manifest.values()) < 5e6
+    # a few MB in all: lesson 03's metric and generators (4.4 MB), lesson 04's generators (1.7 MB)
+    assert sum(entry["bytes"] for entry in manifest.values()) < 7e6
 
 
 @pytest.fixture(scope="module")

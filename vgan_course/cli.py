@@ -146,14 +146,26 @@ def _video_gan_trainer(name: str):
     return trainer
 
 
+def _style_trainer(method: str, footage: bool):
+    def trainer() -> tuple[dict, dict]:
+        from . import style_transfer
+
+        return style_transfer.train_for_shipping(method, footage_run=footage)
+    return trainer
+
+
 def checkpoint_trainers() -> dict:
     """Shipped checkpoint name -> trainer returning (state dict, what it measured on held-out data).
 
-    Each trains from scratch: the video metric's feature network, and lesson 03's generators.
+    Each trains from scratch: the video metric's feature network, lesson 03's generators, and
+    lesson 04's A -> B generators (the two-style world, and real footage).
     """
+    from . import style_transfer
     from .video_gans import MODELS, shipped_name
 
-    return {"video_features": _train_video_features, **{shipped_name(n): _video_gan_trainer(n) for n in MODELS}}
+    return {"video_features": _train_video_features, **{shipped_name(n): _video_gan_trainer(n) for n in MODELS},
+            **{style_transfer.shipped_name(m): _style_trainer(m, False) for m in style_transfer.METHODS},
+            **{style_transfer.shipped_name(m, True): _style_trainer(m, True) for m in style_transfer.FOOTAGE_METHODS}}
 
 
 def train_checkpoints(names: list[str]) -> int:
