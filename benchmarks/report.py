@@ -44,7 +44,10 @@ def lesson_rows(results: dict) -> list[str]:
     return rows
 
 
-def _mean_spread(values: list[float]) -> str:
+def _mean_spread(values: list[float | None]) -> str:
+    values = [v for v in values if v is not None]  # a cell a lesson left empty (e.g. PSNR of the truth itself)
+    if not values:
+        return "—"
     if len(values) < 2:
         return f"{values[0]:.3g}"
     return f"{statistics.mean(values):.3g} ± {statistics.stdev(values):.2g}"
@@ -64,7 +67,8 @@ def table_sections(results: dict) -> list[str]:
                 rows = [row for r in entry["runs"] for row in r.get("tables", {}).get(name, [])]
                 group_key = next(k for k, v in rows[0].items() if isinstance(v, str))
                 skip = {group_key, "seed", "steps", "ablation_seconds"}
-                columns = [k for k, v in rows[0].items() if k not in skip and isinstance(v, (int, float))]
+                columns = list(dict.fromkeys(k for row in rows for k, v in row.items()  # any row may leave a cell empty
+                                             if k not in skip and isinstance(v, (int, float))))
                 groups = list(dict.fromkeys(row[group_key] for row in rows))
                 lines += [f"**{lesson}: {name}** ({entry['profile']} profile; mean ± std over "
                           f"{len(rows) // len(groups)} seeds from {len(entry['runs'])} runs of the lesson)", "",
@@ -72,7 +76,7 @@ def table_sections(results: dict) -> list[str]:
                           "|---" * (len(columns) + 1) + "|"]
                 for group in groups:
                     mine = [row for row in rows if row[group_key] == group]
-                    lines.append(f"| {group} | " + " | ".join(_mean_spread([row[c] for row in mine]) for c in columns) + " |")
+                    lines.append(f"| {group} | " + " | ".join(_mean_spread([row.get(c) for row in mine]) for c in columns) + " |")
                 walls = sorted({(r["seed"], row["ablation_seconds"]) for r in entry["runs"]
                                 for row in r.get("tables", {}).get(name, []) if "ablation_seconds" in row})
                 if walls:
