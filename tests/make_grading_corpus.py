@@ -1,13 +1,14 @@
-"""Build the grading corpora of assignments 01, 02 and 03: synthetic submissions with known grades.
+"""Build the grading corpora of assignments 01 to 04: synthetic submissions with known grades.
 
-    python tests/make_grading_corpus.py      # rewrites tests/grading_corpus/01/, 02/ and 03/
+    python tests/make_grading_corpus.py      # rewrites tests/grading_corpus/01/, 02/, 03/ and 04/
 
 Every submission starts from the released assignment with the solution's answers filled in,
 then one thing is changed: a wrong answer of a known kind, or a bad or hostile submission.
 ``NN_expected.json`` holds the points each must get per part and words its reason must contain.
 Assignment 01's corpus is the thorough one (bad files, crashes, hostile code); 02's adds the
 mistakes students make with losses and penalties, 03's those made with motion codes, (2+1)-D
-blocks, frame sampling and the Fréchet distance; both repeat a few of the failures.
+blocks, frame sampling and the Fréchet distance, 04's those made with flow warping, the
+temporal, cycle and recycle losses; the later ones repeat a few of the failures.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import copy
 import json
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -219,6 +221,34 @@ def build() -> dict:
     return cases
 
 
+def corpus_builder(name: str, full: dict, all_wrong: dict) -> tuple[dict, Callable]:
+    """The cases of assignment ``name`` and the ``case`` function that adds one: each case changes a
+    copy of the perfect submission. Starts with the cases every later assignment shares: ``correct``,
+    ``blank`` (every answer left as released) and ``reads_solutions`` (all wrong, trying to read the
+    solution)."""
+    base = answered(name)
+    cases: dict = {}
+
+    def case(case_name, change=None, points=None, words=()):
+        nb = copy.deepcopy(base)
+        if change:
+            change(nb)
+        cases[case_name] = (nb, {**full, **(points or {})}, list(words), ".ipynb")
+
+    def reads_solutions(nb):
+        for gid, source in all_wrong.items():
+            replace_answer(nb, gid, source)
+        first = next(iter(all_wrong))
+        cell(nb, first).source = READ_SOLUTIONS.replace("01_gan_basics", name) + "\n\n" + cell(nb, first).source
+
+    zero = {k: 0 for k in full}
+    case("correct")
+    case("blank", lambda nb: [replace_answer(nb, g, "# YOUR CODE HERE\nraise NotImplementedError()") for g in all_wrong],
+         zero, ["NotImplementedError"])
+    case("reads_solutions", reads_solutions, zero, ["expected"])
+    return cases, case
+
+
 def write_cases(out: Path, cases: dict) -> dict:
     """Write each case's notebook into ``out`` (emptied first); return the expected grades."""
     if out.exists():
@@ -275,18 +305,7 @@ ALL_WRONG_02 = {
 
 
 def build_02() -> dict:
-    base = answered("02_adversarial_objective")
-    cases: dict = {}
-
-    def case(name, change=None, points=None, words=()):
-        nb = copy.deepcopy(base)
-        if change:
-            change(nb)
-        cases[name] = (nb, {**FULL_02, **(points or {})}, list(words), ".ipynb")
-
-    case("correct")
-    case("blank", lambda nb: [replace_answer(nb, g, "# YOUR CODE HERE\nraise NotImplementedError()") for g in ALL_WRONG_02],
-         {k: 0 for k in FULL_02}, ["NotImplementedError"])
+    cases, case = corpus_builder("02_adversarial_objective", FULL_02, ALL_WRONG_02)
     case("minimax_generator", lambda nb: replace_answer(nb, "ns_losses", NS_MINIMAX), {"ns_losses_tests": 0}, ["expected"])
     case("unstable_logs", lambda nb: replace_answer(nb, "ns_losses", NS_UNSTABLE), {"ns_losses_tests": 1.5}, ["extreme logits"])
     case("hinge_margin_on_generator", lambda nb: replace_answer(nb, "hinge_losses", HINGE_G_MARGIN), {"hinge_losses_tests": 0})
@@ -302,13 +321,6 @@ def build_02() -> dict:
     case("infinite_loop", lambda nb: replace_answer(nb, "r1", "def r1_penalty(D, real, gamma=10.0):\n    while True:\n        pass"),
          {"r1_tests": 0}, ["longer than"])
 
-    def reads_solutions(nb):
-        for gid, source in ALL_WRONG_02.items():
-            replace_answer(nb, gid, source)
-        cell(nb, "ns_losses").source = READ_SOLUTIONS.replace("01_gan_basics", "02_adversarial_objective") + "\n\n" + \
-            cell(nb, "ns_losses").source
-
-    case("reads_solutions", reads_solutions, {k: 0 for k in FULL_02}, ["expected"])
     return cases
 
 
@@ -436,18 +448,7 @@ ALL_WRONG_03 = {
 
 
 def build_03() -> dict:
-    base = answered("03_temporal_generators")
-    cases: dict = {}
-
-    def case(name, change=None, points=None, words=()):
-        nb = copy.deepcopy(base)
-        if change:
-            change(nb)
-        cases[name] = (nb, {**FULL_03, **(points or {})}, list(words), ".ipynb")
-
-    case("correct")
-    case("blank", lambda nb: [replace_answer(nb, g, "# YOUR CODE HERE\nraise NotImplementedError()") for g in ALL_WRONG_03],
-         {k: 0 for k in FULL_03}, ["NotImplementedError"])
+    cases, case = corpus_builder("03_temporal_generators", FULL_03, ALL_WRONG_03)
     case("motion_state_reset_to_zeros", lambda nb: replace_answer(nb, "motion", MOTION_ZERO_STATE), {"motion_tests": 1},
          ["16 steps"])
     case("motion_first_code_is_raw_noise", lambda nb: replace_answer(nb, "motion", MOTION_RAW_FIRST), {"motion_tests": 0.5},
@@ -478,13 +479,90 @@ def build_03() -> dict:
                                                               "    while True:\n        pass"),
          {"fd_tests": 0}, ["longer than"])
 
-    def reads_solutions(nb):
-        for gid, source in ALL_WRONG_03.items():
-            replace_answer(nb, gid, source)
-        cell(nb, "motion").source = READ_SOLUTIONS.replace("01_gan_basics", "03_temporal_generators") + "\n\n" + \
-            cell(nb, "motion").source
+    return cases
 
-    case("reads_solutions", reads_solutions, {k: 0 for k in FULL_03}, ["expected"])
+
+# --- assignment 04 ----------------------------------------------------------------------------
+
+FULL_04 = {"warp_tests": 3, "temporal_tests": 3, "cycle_tests": 2, "recycle_tests": 3}
+WARP = '''def warp(frame, flow):
+    h, w = frame.shape[-2:]
+    ys, xs = torch.meshgrid(torch.arange(h, dtype=frame.dtype) + 0.5, torch.arange(w, dtype=frame.dtype) + 0.5, indexing="ij")
+    grid = torch.stack([(xs + flow[:, 0]) / w, (ys + flow[:, 1]) / h], dim=-1) * 2 - 1
+    return F.grid_sample(frame, grid, mode="bilinear", padding_mode="border", align_corners=False)'''
+WARP_ALIGN_CORNERS = WARP.replace("align_corners=False", "align_corners=True")
+WARP_ALIGN_CORNERS_RESCALED = WARP.replace(" + 0.5", "").replace(") / w", ") / (w - 1)").replace(") / h", ") / (h - 1)") \
+    .replace("align_corners=False", "align_corners=True")  # the same points, in align_corners=True's units: right
+WARP_DX_DY_SWAPPED = WARP.replace("(xs + flow[:, 0]) / w, (ys + flow[:, 1]) / h", "(xs + flow[:, 1]) / w, (ys + flow[:, 0]) / h")
+WARP_FORWARD = WARP.replace("(xs + flow[:, 0]) / w, (ys + flow[:, 1]) / h", "(xs - flow[:, 0]) / w, (ys - flow[:, 1]) / h")
+WARP_PIXEL_CORNERS = WARP.replace(" + 0.5", "")  # pixel i at its left edge: half a pixel off
+WARP_ROUNDED = '''def warp(frame, flow):
+    h, w = frame.shape[-2:]
+    ys, xs = torch.meshgrid(torch.arange(h), torch.arange(w), indexing="ij")
+    x = (xs + flow[:, 0].round().long()).clamp(0, w - 1)  # whole pixels only: no interpolation, no gradient
+    y = (ys + flow[:, 1].round().long()).clamp(0, h - 1)
+    n = torch.arange(frame.shape[0])[:, None, None]
+    return frame.permute(0, 2, 3, 1)[n, y, x].permute(0, 3, 1, 2)'''
+TEMPORAL = '''def temporal_loss(output_t, output_next, flow, visible):
+    return (visible * (output_t - warp(output_next, flow)) ** 2).mean()'''
+TEMPORAL_NO_MASK = TEMPORAL.replace("(visible * (output_t - warp(output_next, flow)) ** 2)", "((output_t - warp(output_next, flow)) ** 2)")
+TEMPORAL_OVER_VISIBLE = TEMPORAL.replace(".mean()", ".sum() / (visible.sum() * output_t.shape[1])  # only the visible values")
+TEMPORAL_L1 = TEMPORAL.replace("(output_t - warp(output_next, flow)) ** 2", "(output_t - warp(output_next, flow)).abs()")
+TEMPORAL_DETACHED = TEMPORAL.replace("warp(output_next, flow)", "warp(output_next.detach(), flow)")
+TEMPORAL_WARPS_OUTPUT_T = TEMPORAL.replace("(output_t - warp(output_next, flow))", "(warp(output_t, flow) - output_next)")
+CYCLE_MSE = '''def cycle_consistency_loss(original, reconstructed):
+    if original.shape != reconstructed.shape:
+        raise ValueError(f"shapes differ: {tuple(original.shape)} and {tuple(reconstructed.shape)}")
+    return ((reconstructed - original) ** 2).mean()'''
+CYCLE_SUM = CYCLE_MSE.replace("((reconstructed - original) ** 2).mean()", "(reconstructed - original).abs().sum()")
+CYCLE_NO_SHAPE_CHECK = "def cycle_consistency_loss(original, reconstructed):\n    return F.l1_loss(reconstructed, original)"
+RECYCLE = '''def recycle_loss(clip, G_ab, G_ba, P_b):
+    fake = torch.stack([G_ab(clip[:, 0]), G_ab(clip[:, 1])], dim=1)
+    return (clip[:, 2] - G_ba(P_b(fake))).abs().mean()'''
+RECYCLE_WRONG_FRAME = RECYCLE.replace("(clip[:, 2] - G_ba", "(clip[:, 1] - G_ba")
+RECYCLE_REVERSED = RECYCLE.replace("[G_ab(clip[:, 0]), G_ab(clip[:, 1])]", "[G_ab(clip[:, 1]), G_ab(clip[:, 0])]")
+RECYCLE_IN_B = RECYCLE.replace("(clip[:, 2] - G_ba(P_b(fake)))", "(G_ab(clip[:, 2]) - P_b(fake))")  # in B: G_ba untrained
+RECYCLE_FROZEN_G_AB = RECYCLE.replace("    fake = torch.stack", "    with torch.no_grad():\n        fake = torch.stack")
+ALL_WRONG_04 = {
+    "warp": "def warp(frame, flow):\n    return frame",
+    "temporal": "def temporal_loss(output_t, output_next, flow, visible):\n    return torch.tensor(0.0)",
+    "cycle": "def cycle_consistency_loss(original, reconstructed):\n    return torch.tensor(0.0)",
+    "recycle": "def recycle_loss(clip, G_ab, G_ba, P_b):\n    return torch.tensor(0.0)",
+}
+
+
+def build_04() -> dict:
+    cases, case = corpus_builder("04_video_style_transfer", FULL_04, ALL_WRONG_04)
+    answer = lambda gid, source: lambda nb: replace_answer(nb, gid, source)  # noqa: E731
+    # the solution's temporal and recycle losses call its warp and cycle loss: a wrong warp or cycle
+    # loss must cost points in its own part only (the later parts are graded with the course's)
+    case("warp_written_differently", answer("warp", WARP))
+    case("warp_align_corners_rescaled", answer("warp", WARP_ALIGN_CORNERS_RESCALED))
+    case("warp_align_corners_true", answer("warp", WARP_ALIGN_CORNERS), {"warp_tests": 0}, ["shift right by 3"])
+    case("warp_dx_dy_swapped", answer("warp", WARP_DX_DY_SWAPPED), {"warp_tests": 0}, ["frames 7 x 12"])
+    case("warp_forward_not_backward", answer("warp", WARP_FORWARD), {"warp_tests": 0}, ["shift right by 3"])
+    case("warp_pixel_corners", answer("warp", WARP_PIXEL_CORNERS), {"warp_tests": 0}, ["sub-pixel"])
+    case("warp_rounded_flow", answer("warp", WARP_ROUNDED), {"warp_tests": 1.2}, ["gradients"])
+    case("temporal_without_mask", answer("temporal", TEMPORAL_NO_MASK), {"temporal_tests": 0}, ["nothing visible"])
+    case("temporal_mean_over_visible", answer("temporal", TEMPORAL_OVER_VISIBLE), {"temporal_tests": 0}, ["expected"])
+    case("temporal_absolute_error", answer("temporal", TEMPORAL_L1), {"temporal_tests": 0}, ["random outputs"])
+    case("temporal_detached_next_output", answer("temporal", TEMPORAL_DETACHED), {"temporal_tests": 2.25},
+         ["gradients w.r.t. both outputs"])
+    case("temporal_warps_the_wrong_frame", answer("temporal", TEMPORAL_WARPS_OUTPUT_T), {"temporal_tests": 0},
+         ["random outputs"])
+    case("temporal_written_differently", answer("temporal", TEMPORAL))
+    case("cycle_mse", answer("cycle", CYCLE_MSE), {"cycle_tests": 0.67}, ["random frames"])
+    case("cycle_sum", answer("cycle", CYCLE_SUM), {"cycle_tests": 0.67}, ["random clips"])
+    case("cycle_without_shape_check", answer("cycle", CYCLE_NO_SHAPE_CHECK), {"cycle_tests": 1.33}, ["ValueError"])
+    case("recycle_written_differently", answer("recycle", RECYCLE))
+    case("recycle_wrong_frame", answer("recycle", RECYCLE_WRONG_FRAME), {"recycle_tests": 0}, ["brightening clip"])
+    case("recycle_frames_reversed", answer("recycle", RECYCLE_REVERSED), {"recycle_tests": 0}, ["unevenly"])
+    case("recycle_compared_in_b", answer("recycle", RECYCLE_IN_B), {"recycle_tests": 0.75}, ["small networks"])
+    case("recycle_frozen_g_ab", answer("recycle", RECYCLE_FROZEN_G_AB), {"recycle_tests": 2.25}, ["gradients reach"])
+    case("syntax_error", answer("cycle", "def cycle_consistency_loss(original, reconstructed):\n    return (original - reconstructed).abs(.mean()"),
+         {"cycle_tests": 0}, ["SyntaxError"])
+    case("infinite_loop", answer("recycle", "def recycle_loss(clip, G_ab, G_ba, P_b):\n    while True:\n        pass"),
+         {"recycle_tests": 0}, ["longer than"])
     return cases
 
 
@@ -506,19 +584,16 @@ def main() -> None:
     expected["folder_student"] = {"points": FULL, "reason_words": []}
     (CORPORA / "01_expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
     print(f"wrote {len(expected)} submissions to {OUT}")
-    out_02 = CORPORA / "02"
-    expected_02 = write_cases(out_02, build_02())
-    (out_02 / "not_a_notebook.txt").write_text("I did not do the notebook, sorry\n")
-    expected_02["not_a_notebook"] = {"points": {k: 0 for k in FULL_02}, "reason_words": ["not a notebook"]}
-    (CORPORA / "02_expected.json").write_text(json.dumps(expected_02, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {len(expected_02)} submissions to {out_02}")
-    out_03 = CORPORA / "03"
-    expected_03 = write_cases(out_03, build_03())
-    (out_03 / "not_a_notebook.txt").write_text("motion codes: a GRU; FD: see attached photo\n")
-    expected_03["not_a_notebook"] = {"points": {k: 0 for k in FULL_03}, "reason_words": ["not a notebook"]}
-    (CORPORA / "03_expected.json").write_text(json.dumps(expected_03, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {len(expected_03)} submissions to {out_03}")
-
+    later = [("02", build_02, FULL_02, "I did not do the notebook, sorry\n"),
+             ("03", build_03, FULL_03, "motion codes: a GRU; FD: see attached photo\n"),
+             ("04", build_04, FULL_04, "warp = grid_sample, loss = L1, I ran out of time\n")]
+    for number, build_cases, full, text in later:
+        out = CORPORA / number
+        expected_n = write_cases(out, build_cases())
+        (out / "not_a_notebook.txt").write_text(text)
+        expected_n["not_a_notebook"] = {"points": {k: 0 for k in full}, "reason_words": ["not a notebook"]}
+        (CORPORA / f"{number}_expected.json").write_text(json.dumps(expected_n, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {len(expected_n)} submissions to {out}")
 
 if __name__ == "__main__":
     main()

@@ -12,8 +12,9 @@ from vgan_course.grading import assignment, grader
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "grading_corpus" / "01"
-ASSIGNMENTS = {"01": "01_gan_basics", "02": "02_adversarial_objective", "03": "03_temporal_generators"}
-GRADED = {"01": "graded", "02": "graded_02", "03": "graded_03"}  # the fixture that grades each corpus
+ASSIGNMENTS = {"01": "01_gan_basics", "02": "02_adversarial_objective", "03": "03_temporal_generators",
+               "04": "04_video_style_transfer"}
+GRADED = {"01": "graded", "02": "graded_02", "03": "graded_03", "04": "graded_04"}  # the fixture that grades each corpus
 EXPECTED_BY = {n: json.loads((ROOT / "tests" / "grading_corpus" / f"{n}_expected.json").read_text()) for n in ASSIGNMENTS}
 LIMITS = grader.Limits(seconds=45, cell_seconds=6, memory_mb=2048, output_mb=5, jobs=2)
 
@@ -55,6 +56,16 @@ def test_assignment_03_has_the_parts_the_lesson_grades():
     assert (task.auto_points, task.manual_points) == (11, 2)
 
 
+def solution_namespace(name: str) -> dict:
+    """What the solution's set-up and answer cells define (run here, without the checks)."""
+    task = assignment.load(ROOT / "solutions" / f"{name}.ipynb")
+    ns: dict = {}
+    for c in task.notebook.cells:
+        if c.cell_type == "code" and (assignment.meta(c).get("grade_id") == "setup" or assignment.meta(c).get("solution")):
+            exec(c.source, ns)
+    return ns
+
+
 def test_solution_03_agrees_with_the_package():
     """The grader's expected values come from the solution: it must agree with the package the lesson uses."""
     import torch
@@ -62,11 +73,7 @@ def test_solution_03_agrees_with_the_package():
     from vgan_course.metrics import frechet_distance as package_fd
     from vgan_course.models import video
 
-    task = assignment.load(ROOT / "solutions" / "03_temporal_generators.ipynb")
-    ns: dict = {}
-    for c in task.notebook.cells:
-        if c.cell_type == "code" and (assignment.meta(c).get("grade_id") == "setup" or assignment.meta(c).get("solution")):
-            exec(c.source, ns)
+    ns = solution_namespace("03_temporal_generators")
     torch.manual_seed(0)
     model = video.MoCoGANGenerator(content_dim=6, motion_dim=5).eval()
     content, noise = torch.randn(3, 6), torch.randn(3, 7, 5)
@@ -87,6 +94,38 @@ def test_solution_03_agrees_with_the_package():
                        video.sample_frames(clips, 3, torch.Generator().manual_seed(1)))
     real, fake = torch.randn(200, 6) @ torch.randn(6, 6), torch.randn(150, 6) @ torch.randn(6, 6) + 0.5
     assert ns["frechet_distance"](real, fake) == pytest.approx(package_fd(real, fake), rel=1e-9)
+
+
+def test_assignment_04_has_the_parts_the_lesson_grades():
+    task = assignment.load(ROOT / "solutions" / "04_video_style_transfer.ipynb")
+    assert [(p.grade_id, p.answer_names, p.points) for p in task.parts] == [
+        ("warp_tests", ["warp"], 3), ("temporal_tests", ["temporal_loss"], 3), ("cycle_tests", ["cycle_consistency_loss"], 2),
+        ("recycle_tests", ["recycle_loss"], 3), ("written_results", [], 2)]
+    assert (task.auto_points, task.manual_points) == (11, 2)
+
+
+def test_solution_04_agrees_with_the_package():
+    """The grader's expected values come from the solution: it must agree with the package lesson 04 trains with."""
+    import torch
+
+    from vgan_course import data, losses, models
+
+    ns = solution_namespace("04_video_style_transfer")
+    torch.manual_seed(0)
+    clips = data.two_style_clips(3, 3, 16, generator=torch.Generator().manual_seed(0))
+    frame_t, frame_next, flow, visible = clips.styled[:, 0], clips.styled[:, 1], clips.flow[:, 0], clips.visible[:, 0]
+    assert torch.allclose(ns["warp"](frame_next, flow), data.warp(frame_next, flow), atol=1e-5)
+    random_flow = 3 * torch.randn(3, 2, 16, 16)
+    assert torch.allclose(ns["warp"](frame_next, random_flow), data.warp(frame_next, random_flow), atol=1e-5)
+    assert ns["temporal_loss"](frame_t, frame_next, flow, visible) == pytest.approx(
+        losses.temporal_loss(frame_t, frame_next, flow, visible).item(), rel=1e-5, abs=1e-7)
+    assert ns["cycle_consistency_loss"](clips.plain, clips.styled) == pytest.approx(
+        losses.cycle_consistency_loss(clips.plain, clips.styled).item(), rel=1e-6)
+    G_ab, G_ba, P_b = models.ResnetGenerator(3, 3, 4), models.ResnetGenerator(3, 3, 4), models.FramePredictor(3, 2, 4)
+    with torch.no_grad():  # the recycle term exactly as style_transfer.style_transfer_step builds it
+        fake_b = G_ab(clips.plain.flatten(0, 1)).unflatten(0, clips.plain.shape[:2])
+        expected = losses.recycle_loss(clips.plain[:, 2], G_ba(P_b(fake_b[:, :2])))
+        assert ns["recycle_loss"](clips.plain, G_ab, G_ba, P_b) == pytest.approx(expected.item(), rel=1e-5)
 
 
 def test_solution_metadata_errors_are_clear(tmp_path):
@@ -142,8 +181,13 @@ def graded_03(tmp_path_factory):
     return grade_corpus("03", tmp_path_factory)
 
 
+@pytest.fixture(scope="module")
+def graded_04(tmp_path_factory):
+    return grade_corpus("04", tmp_path_factory)
+
+
 @pytest.mark.parametrize("number, written, max_auto", [("01", "written_modes", "11"), ("02", "written_ablation", "9"),
-                                                         ("03", "written_results", "11")])
+                                                         ("03", "written_results", "11"), ("04", "written_results", "11")])
 def test_every_submission_gets_a_row(request, number, written, max_auto):
     results, out = request.getfixturevalue(GRADED[number])
     assert set(results) == set(EXPECTED_BY[number])
@@ -167,11 +211,11 @@ def test_corpus_grades_exactly_as_expected(request, number, student):
         assert reasons, f"{student} lost points without a reason"
 
 
-def test_hostile_submissions_gain_nothing(graded, graded_02, graded_03):
+def test_hostile_submissions_gain_nothing(graded, graded_02, graded_03, graded_04):
     results = graded[0]
     for student in ("redefines_checks", "fake_results", "reads_solutions"):
         assert results[student].total == 0, f"{student}: {results[student].reasons}"
-    for later in (graded_02, graded_03):
+    for later in (graded_02, graded_03, graded_04):
         assert later[0]["reads_solutions"].total == 0, later[0]["reads_solutions"].reasons
 
 
@@ -206,7 +250,8 @@ def test_grade_command_errors(tmp_path, capsys):
 
 @pytest.mark.parametrize("number, parts", [("01", ("d_loss", "g_loss", "train_step", "up_block", "modes")),
                                            ("02", ("ns_losses", "hinge_losses", "gp", "r1")),
-                                           ("03", ("motion", "block", "frames", "fd"))])
+                                           ("03", ("motion", "block", "frames", "fd")),
+                                           ("04", ("warp", "temporal", "cycle", "recycle"))])
 def test_a_fresh_assignment_fails_only_with_not_implemented_error(number, parts):
     """What a student sees before writing anything: each check stops at NotImplementedError."""
     from nbclient import NotebookClient
