@@ -19,7 +19,9 @@ Conventions: every function returns a scalar to *minimise*; shapes are ``(batch,
 
 plus :func:`r1_penalty` (Mescheder 2018), which regularises any discriminator on real data, and
 the losses of video style transfer: :func:`cycle_consistency_loss` (CycleGAN, Zhu 2017),
-:func:`temporal_loss` (Ruder 2016) and :func:`recycle_loss` (Recycle-GAN, Bansal 2018).
+:func:`temporal_loss` (Ruder 2016) and :func:`recycle_loss` (Recycle-GAN, Bansal 2018), and of
+video restoration: :func:`adversarial_restoration_loss` (SRGAN, Ledig 2017) and
+:func:`ping_pong_sequence` / :func:`ping_pong_loss` (TecoGAN, Chu 2020).
 Spectral normalisation is a property of the network: :func:`vgan_course.models.spectral_norm`.
 """
 
@@ -213,3 +215,54 @@ def recycle_loss(frame_next: torch.Tensor, recycled_next: torch.Tensor) -> torch
         raise ValueError(f"frame_next and recycled_next must have the same shape, got {tuple(frame_next.shape)} "
                          f"and {tuple(recycled_next.shape)}")
     return (recycled_next - frame_next).abs().mean()
+
+
+# --- video restoration (lesson 05) -----------------------------------------------------------
+
+
+def adversarial_restoration_loss(output: torch.Tensor, target: torch.Tensor, fake_logits: torch.Tensor,
+                                 adversarial_weight: float = 1e-3, feature_fn: Callable | None = None,
+                                 feature_weight: float = 0.0) -> torch.Tensor:
+    """SRGAN's generator loss (Ledig et al. 2017), with L1 as the content term:
+
+        L = |output - target|_1 + feature_weight * |phi(output) - phi(target)|^2 + adversarial_weight * E[softplus(-l)]
+
+    ``phi`` = ``feature_fn`` (the paper's VGG features; the course uses its own feature network, as
+    nothing can be downloaded), ``l`` the discriminator's logits on the outputs (non-saturating
+    loss). ``adversarial_weight = 0`` and no features give the plain L1 twin.
+    """
+    if output.shape != target.shape:
+        raise ValueError(f"output and target must have the same shape, got {tuple(output.shape)} and {tuple(target.shape)}")
+    loss = (output - target).abs().mean()
+    if feature_fn is not None and feature_weight > 0:
+        loss = loss + feature_weight * (feature_fn(output) - feature_fn(target)).pow(2).mean()
+    if adversarial_weight > 0:
+        loss = loss + adversarial_weight * generator_loss_nonsaturating(fake_logits)
+    return loss
+
+
+def ping_pong_sequence(clip: torch.Tensor) -> torch.Tensor:
+    """TecoGAN's ping-pong ordering: frames ``1, ..., T, T-1, ..., 1`` of ``clip (n, T, ...)`` -> ``(n, 2T - 1, ...)``.
+
+    A recurrent restorer run along it sees every frame but the last twice, once going forward and
+    once coming back, with a different history each time.
+    """
+    if clip.dim() < 3 or clip.shape[1] < 2:
+        raise ValueError(f"clip must be (batch, time >= 2, ...), got {tuple(clip.shape)}")
+    return torch.cat([clip, clip[:, :-1].flip(1)], dim=1)
+
+
+def ping_pong_loss(outputs: torch.Tensor) -> torch.Tensor:
+    """TecoGAN's ping-pong loss on the outputs ``(n, 2T - 1, ...)`` of a :func:`ping_pong_sequence`:
+
+        L_pp = mean over t < T of |g_t - g'_t|_1,
+
+    ``g_t`` the output for frame ``t`` on the way forward, ``g'_t`` on the way back. Identical
+    inputs should give identical outputs, whatever came before: drift that accumulates along a
+    recurrent chain (and the artefacts it grows) is penalised.
+    """
+    if outputs.dim() < 3 or outputs.shape[1] < 3 or outputs.shape[1] % 2 == 0:
+        raise ValueError(f"outputs must be (batch, 2T - 1, ...) with T >= 2 (an odd length), got {tuple(outputs.shape)}")
+    T = (outputs.shape[1] + 1) // 2
+    forward, backward = outputs[:, : T - 1], outputs[:, T:].flip(1)  # frames 1..T-1, each twice
+    return (forward - backward).abs().mean()

@@ -7,11 +7,14 @@ Every discriminator returns raw scores (logits), one per sample; the losses in
 from .dcgan import DCGANDiscriminator, DCGANGenerator, init_dcgan_weights
 from .layers import MinibatchStdDev, spectral_norm
 from .mlp import MLPDiscriminator, MLPGenerator
+from .restoration import (PixelShuffleUpsampler, PlainResidualBlock, RecurrentRestorer, RestorationNet,
+                          TripletDiscriminator, bicubic, frame_windows, restore_clip, restore_recurrent)
 from .translation import FramePredictor, PatchDiscriminator, ResidualBlock, ResnetGenerator
 from .video import (Conv2Plus1d, FrameIndependentGenerator, MoCoGANGenerator, TGANGenerator, VGANGenerator,
                     VideoDiscriminator, sample_frames)
 
 __all__ = ["Conv2Plus1d", "DCGANDiscriminator", "DCGANGenerator", "FramePredictor", "FrameIndependentGenerator",
            "MLPDiscriminator", "MLPGenerator", "MinibatchStdDev", "MoCoGANGenerator", "PatchDiscriminator",
-           "ResidualBlock", "ResnetGenerator", "TGANGenerator", "VGANGenerator", "VideoDiscriminator",
-           "init_dcgan_weights", "sample_frames", "spectral_norm"]
+           "PixelShuffleUpsampler", "PlainResidualBlock", "RecurrentRestorer", "ResidualBlock", "ResnetGenerator",
+           "RestorationNet", "TGANGenerator", "TripletDiscriminator", "VGANGenerator", "VideoDiscriminator", "bicubic",
+           "frame_windows", "init_dcgan_weights", "restore_clip", "restore_recurrent", "sample_frames", "spectral_norm"]

@@ -1,0 +1,186 @@
+"""Networks for video restoration and super-resolution (lesson 05).
+
+- :class:`PixelShuffleUpsampler`: sub-pixel convolution (Shi et al. 2016): a convolution makes
+  ``r * r`` times the channels, ``PixelShuffle`` rearranges them into an ``r`` times larger frame.
+- :class:`RestorationNet`: an SRResNet-style network (Ledig et al. 2017), without batch norm as in
+  EDSR (Lim et al. 2017): ``k`` neighbouring low-quality frames in, the restored centre frame out.
+  ``k = 1`` is the single-frame baseline, ``k = 3`` or ``5`` the multi-frame one. It predicts a
+  residual on top of the bicubic up-sampling of the centre frame.
+- :class:`RecurrentRestorer`: the frame-recurrent generator of FRVSR / TecoGAN (Sajjadi et al.
+  2018; Chu et al. 2020): frame ``t`` is restored from the low-quality frame ``t`` and the
+  previous *output*, warped to frame ``t`` by the optical flow, so detail is carried along.
+- :class:`TripletDiscriminator`: TecoGAN's spatio-temporal discriminator: three consecutive frames,
+  stacked on channels, judged together, so it can reject flicker that no single frame shows.
+
+Frames are ``(n, c, h, w)`` in [-1, 1]; clips ``(n, T, c, h, w)``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..checks import check_images, check_video
+
+
+def _check_factor(factor: int) -> int:
+    if factor not in (1, 2, 4):
+        raise ValueError(f"factor must be 1, 2 or 4, got {factor!r}")
+    return factor
+
+
+class PixelShuffleUpsampler(nn.Module):
+    """``(n, c, h, w)`` -> ``(n, c, factor * h, factor * w)``: one conv + ``PixelShuffle(2)`` + ReLU per doubling."""
+
+    def __init__(self, channels: int, factor: int = 2):
+        super().__init__()
+        stages = {1: 0, 2: 1, 4: 2}[_check_factor(factor)]
+        self.channels = channels
+        self.net = nn.Sequential(*[layer for _ in range(stages) for layer in (
+            nn.Conv2d(channels, 4 * channels, 3, padding=1), nn.PixelShuffle(2), nn.ReLU(inplace=True))])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_images(x, "x", channels=self.channels)
+        return self.net(x)
+
+
+class PlainResidualBlock(nn.Module):
+    """``x + conv(relu(conv(x)))``, 3x3 convolutions, no normalisation (EDSR): ``(n, c, h, w)`` kept."""
+
+    def __init__(self, channels: int):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(channels, channels, 3, padding=1), nn.ReLU(inplace=True),
+                                  nn.Conv2d(channels, channels, 3, padding=1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.body(x)
+
+
+def bicubic(frames: torch.Tensor, factor: int) -> torch.Tensor:
+    """Bicubic up-sampling of ``frames (n, c, h, w)`` by ``factor``, clamped to [-1, 1] (the classic baseline)."""
+    if factor == 1:
+        return frames
+    return F.interpolate(frames, scale_factor=factor, mode="bicubic", align_corners=False).clamp(-1, 1)
+
+
+class RestorationNet(nn.Module):
+    """Frames ``(n, k, c, h, w)`` (``k`` odd, the centre one is restored) -> ``(n, c, factor * h, factor * w)``.
+
+    Head convolution over the ``k * c`` stacked channels, ``blocks`` residual blocks, the
+    pixel-shuffle up-sampler, a tail convolution; the result is added to the bicubic up-sampling
+    of the centre frame and clamped to [-1, 1].
+    """
+
+    def __init__(self, channels: int = 3, frames: int = 1, factor: int = 2, width: int = 32, blocks: int = 4):
+        super().__init__()
+        if frames < 1 or frames % 2 == 0:
+            raise ValueError(f"frames must be odd (1, 3, 5, ...): the centre frame is restored; got {frames!r}")
+        self.channels, self.frames, self.factor = channels, frames, _check_factor(factor)
+        self.head = nn.Sequential(nn.Conv2d(frames * channels, width, 3, padding=1), nn.ReLU(inplace=True))
+        self.body = nn.Sequential(*[PlainResidualBlock(width) for _ in range(blocks)])
+        self.up = PixelShuffleUpsampler(width, factor)
+        self.tail = nn.Conv2d(width, channels, 3, padding=1)
+
+    def forward(self, window: torch.Tensor) -> torch.Tensor:
+        if window.dim() != 5 or window.shape[1] != self.frames or window.shape[2] != self.channels:
+            raise ValueError(f"window must be (batch, {self.frames}, {self.channels}, h, w), got {tuple(window.shape)}")
+        features = self.head(window.flatten(1, 2))
+        features = features + self.body(features)
+        centre = window[:, self.frames // 2]
+        return (bicubic(centre, self.factor) + self.tail(self.up(features))).clamp(-1, 1)
+
+
+def frame_windows(clip: torch.Tensor, k: int) -> torch.Tensor:
+    """Every frame's ``k``-frame neighbourhood: ``(n, T, c, h, w)`` -> ``(n * T, k, c, h, w)``, edges repeated."""
+    check_video(clip, "clip")
+    n, T = clip.shape[:2]
+    index = (torch.arange(T)[:, None] + torch.arange(k)[None] - k // 2).clamp(0, T - 1)  # (T, k)
+    return clip[:, index].flatten(0, 1)
+
+
+def restore_clip(net: RestorationNet, clip: torch.Tensor) -> torch.Tensor:
+    """Apply a sliding-window :class:`RestorationNet` to every frame of ``clip (n, T, c, h, w)``."""
+    out = net(frame_windows(clip, net.frames))
+    return out.unflatten(0, clip.shape[:2])
+
+
+class RecurrentRestorer(nn.Module):
+    """FRVSR / TecoGAN generator: ``(frame_t (n, c, h, w), previous output warped to t (n, c, fh, fw))``
+    -> output ``t (n, c, fh, fw)``.
+
+    The warped previous output is folded back to the low resolution (``pixel_unshuffle``: each
+    ``f x f`` block becomes ``f * f`` channels), stacked with frame ``t`` and passed through a
+    :class:`RestorationNet`-like body; the output is a residual on the bicubic up-sampling.
+    """
+
+    def __init__(self, channels: int = 3, factor: int = 2, width: int = 32, blocks: int = 4):
+        super().__init__()
+        self.channels, self.factor = channels, _check_factor(factor)
+        self.head = nn.Sequential(nn.Conv2d(channels * (1 + factor * factor), width, 3, padding=1), nn.ReLU(inplace=True))
+        self.body = nn.Sequential(*[PlainResidualBlock(width) for _ in range(blocks)])
+        self.up = PixelShuffleUpsampler(width, factor)
+        self.tail = nn.Conv2d(width, channels, 3, padding=1)
+
+    def forward(self, frame: torch.Tensor, previous: torch.Tensor) -> torch.Tensor:
+        check_images(frame, "frame", channels=self.channels)
+        n, c, h, w = frame.shape
+        if previous.shape != (n, c, self.factor * h, self.factor * w):
+            raise ValueError(f"previous must be ({n}, {c}, {self.factor * h}, {self.factor * w}), got {tuple(previous.shape)}")
+        folded = F.pixel_unshuffle(previous, self.factor) if self.factor > 1 else previous
+        features = self.head(torch.cat([frame, folded], dim=1))
+        features = features + self.body(features)
+        return (bicubic(frame, self.factor) + self.tail(self.up(features))).clamp(-1, 1)
+
+
+def restore_recurrent(net: RecurrentRestorer, clip: torch.Tensor,
+                      flow_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    """Run :class:`RecurrentRestorer` along ``clip (n, T, c, h, w)`` -> ``(n, T, c, fh, fw)``.
+
+    ``flow_fn(frame_t, frame_prev)`` returns the low-resolution flow ``(n, 2, h, w)`` from frame ``t``
+    to frame ``t - 1`` in ``data.warp``'s convention, so that ``warp(output_prev, flow)`` lines the
+    previous output up with frame ``t``; it is scaled to the output resolution here. The first
+    frame starts from the bicubic up-sampling of itself.
+    """
+    from ..data.flow import warp
+
+    check_video(clip, "clip", channels=net.channels)
+    f = net.factor
+    previous = bicubic(clip[:, 0], f)
+    outputs = []
+    for t in range(clip.shape[1]):
+        if t > 0:
+            flow = flow_fn(clip[:, t], clip[:, t - 1])
+            big_flow = F.interpolate(flow, scale_factor=f, mode="bilinear", align_corners=False) * f if f > 1 else flow
+            previous = warp(previous, big_flow)
+        previous = net(clip[:, t], previous)
+        outputs.append(previous)
+    return torch.stack(outputs, dim=1)
+
+
+class TripletDiscriminator(nn.Module):
+    """TecoGAN's spatio-temporal D: clips of 3 frames ``(n, 3, c, h, w)`` -> one logit each ``(n,)``.
+
+    The frames are stacked on channels, so the first convolution sees all three at once and can
+    compare them: a triplet whose frames are each fine but do not move consistently is caught.
+    Four stride-2 convolutions (LeakyReLU 0.2), then a mean over positions.
+    """
+
+    def __init__(self, channels: int = 3, width: int = 32):
+        super().__init__()
+        self.channels = channels
+        w = width
+        self.net = nn.Sequential(
+            nn.Conv2d(3 * channels, w, 3, 1, 1), nn.LeakyReLU(0.2, inplace=True),
+            nn.Conv2d(w, w, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),
+            nn.Conv2d(w, 2 * w, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),
+            nn.Conv2d(2 * w, 2 * w, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),
+            nn.Conv2d(2 * w, 1, 3, 1, 1),
+        )
+
+    def forward(self, triplet: torch.Tensor) -> torch.Tensor:
+        if triplet.dim() != 5 or triplet.shape[1] != 3 or triplet.shape[2] != self.channels:
+            raise ValueError(f"triplet must be (batch, 3, {self.channels}, h, w), got {tuple(triplet.shape)}")
+        return self.net(triplet.flatten(1, 2)).mean(dim=(1, 2, 3))
