@@ -1,6 +1,6 @@
-"""Build the grading corpora of assignments 01 to 04: synthetic submissions with known grades.
+"""Build the grading corpora of assignments 01 to 05: synthetic submissions with known grades.
 
-    python tests/make_grading_corpus.py      # rewrites tests/grading_corpus/01/, 02/, 03/ and 04/
+    python tests/make_grading_corpus.py      # rewrites tests/grading_corpus/01/ to 05/
 
 Every submission starts from the released assignment with the solution's answers filled in,
 then one thing is changed: a wrong answer of a known kind, or a bad or hostile submission.
@@ -8,7 +8,8 @@ then one thing is changed: a wrong answer of a known kind, or a bad or hostile s
 Assignment 01's corpus is the thorough one (bad files, crashes, hostile code); 02's adds the
 mistakes students make with losses and penalties, 03's those made with motion codes, (2+1)-D
 blocks, frame sampling and the Fréchet distance, 04's those made with flow warping, the
-temporal, cycle and recycle losses; the later ones repeat a few of the failures.
+temporal, cycle and recycle losses, 05's those made with PSNR, sub-pixel up-sampling, the
+ping-pong loss and SRGAN's generator loss; the later ones repeat a few of the failures.
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ def cell(nb, gid):
 
 def replace_answer(nb, gid, source):
     cell(nb, gid).source = source
+
+
+def answer(gid, source):
+    """The change that puts ``source`` in answer cell ``gid`` (a case's ``change``)."""
+    return lambda nb: replace_answer(nb, gid, source)
 
 
 D_WRONG_SWAPPED = '''def discriminator_loss(real_logits, fake_logits):
@@ -533,7 +539,6 @@ ALL_WRONG_04 = {
 
 def build_04() -> dict:
     cases, case = corpus_builder("04_video_style_transfer", FULL_04, ALL_WRONG_04)
-    answer = lambda gid, source: lambda nb: replace_answer(nb, gid, source)  # noqa: E731
     # the solution's temporal and recycle losses call its warp and cycle loss: a wrong warp or cycle
     # loss must cost points in its own part only (the later parts are graded with the course's)
     case("warp_written_differently", answer("warp", WARP))
@@ -565,6 +570,120 @@ def build_04() -> dict:
          {"recycle_tests": 0}, ["longer than"])
     return cases
 
+# --- assignment 05 ----------------------------------------------------------------------------
+
+FULL_05 = {"psnr_tests": 2, "upsampler_tests": 3, "ping_pong_tests": 3, "srgan_loss_tests": 3}
+PSNR_RMSE = '''def psnr(output, target):
+    rmse = (output - target).pow(2).mean(dim=(1, 2, 3)).sqrt()
+    return (20 * torch.log10(2.0 / rmse)).mean().item()  # 20 log10(R / RMSE): the same number'''
+PSNR_BATCH_MSE = PSNR_RMSE.replace(".mean(dim=(1, 2, 3))", ".mean()")  # one MSE for the whole batch
+PSNR_RANGE_ONE = PSNR_RMSE.replace("2.0 / rmse", "1.0 / rmse")  # pixels taken to span [0, 1]
+PSNR_LIBRARY = '''def psnr(output, target):
+    from vgan_course.metrics import psnr as course_psnr
+    return course_psnr(output, target)'''
+UPSAMPLER = '''class PixelShuffleUpsampler(nn.Module):
+    def __init__(self, channels, factor=2):
+        super().__init__()
+        if factor not in (1, 2, 4):
+            raise ValueError(f"factor {factor} is not 1, 2 or 4")
+        stage = lambda: [nn.Conv2d(channels, 4 * channels, 3, padding=1), nn.ReLU(), nn.PixelShuffle(2)]
+        self.net = nn.Sequential(*[layer for _ in range(factor // 2) for layer in stage()])
+
+    def forward(self, x):
+        return self.net(x)'''
+UPSAMPLER_NO_RELU = UPSAMPLER.replace(", nn.ReLU(), nn.PixelShuffle(2)]", ", nn.PixelShuffle(2)]")
+UPSAMPLER_HALF_THE_CHANNELS = UPSAMPLER.replace("nn.Conv2d(channels, 4 * channels", "nn.Conv2d(channels, 2 * channels")
+UPSAMPLER_RESIZE_CONV = UPSAMPLER.replace(
+    "[nn.Conv2d(channels, 4 * channels, 3, padding=1), nn.ReLU(), nn.PixelShuffle(2)]",
+    "[nn.Upsample(scale_factor=2), nn.Conv2d(channels, channels, 3, padding=1), nn.ReLU()]")
+UPSAMPLER_ONE_SHUFFLE = UPSAMPLER.replace(
+    "self.net = nn.Sequential(*[layer for _ in range(factor // 2) for layer in stage()])",
+    "self.net = nn.Sequential() if factor == 1 else nn.Sequential(  # one shuffle by the whole factor\n"
+    "            nn.Conv2d(channels, factor ** 2 * channels, 3, padding=1), nn.ReLU(), nn.PixelShuffle(factor))")
+UPSAMPLER_NO_FACTOR_CHECK = UPSAMPLER.replace('''        if factor not in (1, 2, 4):
+            raise ValueError(f"factor {factor} is not 1, 2 or 4")
+''', "")
+PING_PONG = '''def ping_pong_sequence(clip):
+    if clip.dim() < 3 or clip.shape[1] < 2:
+        raise ValueError(f"need (n, T >= 2, ...), got {tuple(clip.shape)}")
+    T = clip.shape[1]
+    return clip[:, list(range(T)) + list(range(T - 2, -1, -1))]
+
+
+def ping_pong_loss(outputs):
+    if outputs.dim() < 3 or outputs.shape[1] < 3 or outputs.shape[1] % 2 == 0:
+        raise ValueError(f"need (n, 2T - 1, ...), got {tuple(outputs.shape)}")
+    T = (outputs.shape[1] + 1) // 2
+    pairs = [(outputs[:, t] - outputs[:, 2 * T - 2 - t]).abs().mean() for t in range(T - 1)]
+    return torch.stack(pairs).mean()'''
+PING_PONG_REPEATS_LAST = PING_PONG.replace("list(range(T - 2, -1, -1))", "list(range(T - 1, -1, -1))")
+PING_PONG_WRONG_PAIRS = PING_PONG.replace("outputs[:, 2 * T - 2 - t]", "outputs[:, T + t]")  # the way back not flipped
+PING_PONG_COUNTS_THE_TURN = PING_PONG.replace("for t in range(T - 1)]", "for t in range(T)]")
+PING_PONG_DETACHED = PING_PONG.replace("outputs[:, 2 * T - 2 - t]", "outputs[:, 2 * T - 2 - t].detach()")
+PING_PONG_NO_CHECKS = PING_PONG.replace('''    if clip.dim() < 3 or clip.shape[1] < 2:
+        raise ValueError(f"need (n, T >= 2, ...), got {tuple(clip.shape)}")
+''', "").replace('''    if outputs.dim() < 3 or outputs.shape[1] < 3 or outputs.shape[1] % 2 == 0:
+        raise ValueError(f"need (n, 2T - 1, ...), got {tuple(outputs.shape)}")
+''', "")
+SRGAN = '''def adversarial_restoration_loss(output, target, fake_logits, adversarial_weight=1e-3):
+    if output.shape != target.shape:
+        raise ValueError(f"output {tuple(output.shape)} and target {tuple(target.shape)} differ")
+    fooled = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))  # = mean softplus(-l)
+    return F.l1_loss(output, target) + adversarial_weight * fooled'''
+SRGAN_MINIMAX = SRGAN.replace("F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))",
+                              "-F.softplus(fake_logits).mean()  # log(1 - D)")
+SRGAN_MSE_CONTENT = SRGAN.replace("F.l1_loss(output, target)", "F.mse_loss(output, target)")
+SRGAN_LOG_SIGMOID = SRGAN.replace("F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))",
+                                  "-torch.log(torch.sigmoid(fake_logits)).mean()")
+SRGAN_NO_SHAPE_CHECK = SRGAN.replace('''    if output.shape != target.shape:
+        raise ValueError(f"output {tuple(output.shape)} and target {tuple(target.shape)} differ")
+''', "")
+ALL_WRONG_05 = {
+    "psnr": "def psnr(output, target):\n    return 0.0",
+    "upsampler": "class PixelShuffleUpsampler(nn.Module):\n    def __init__(self, channels, factor=2):\n        super().__init__()\n"
+                 "        self.net = nn.Sequential()\n\n    def forward(self, x):\n        return x",
+    "ping_pong": "def ping_pong_sequence(clip):\n    return clip\n\n\ndef ping_pong_loss(outputs):\n    return torch.tensor(0.0)",
+    "srgan_loss": "def adversarial_restoration_loss(output, target, fake_logits, adversarial_weight=1e-3):\n"
+                  "    return torch.tensor(0.0)",
+}
+
+
+def build_05() -> dict:
+    cases, case = corpus_builder("05_video_restoration", FULL_05, ALL_WRONG_05)
+    case("psnr_written_differently", answer("psnr", PSNR_RMSE))
+    case("psnr_of_the_batch_mse", answer("psnr", PSNR_BATCH_MSE), {"psnr_tests": 1}, ["different noise level"])
+    case("psnr_data_range_one", answer("psnr", PSNR_RANGE_ONE), {"psnr_tests": 0}, ["one grey frame"])
+    case("psnr_from_the_library", answer("psnr", PSNR_LIBRARY), {"psnr_tests": 0}, ["your own PSNR"])
+    case("upsampler_written_differently", answer("upsampler", UPSAMPLER))  # ReLU before the shuffle: the same values
+    case("upsampler_without_relu", answer("upsampler", UPSAMPLER_NO_RELU), {"upsampler_tests": 1.5}, ["hand-set weights"])
+    case("upsampler_half_the_channels", answer("upsampler", UPSAMPLER_HALF_THE_CHANNELS), {"upsampler_tests": 0.5},
+         ["output shapes"])
+    case("upsampler_resize_convolution", answer("upsampler", UPSAMPLER_RESIZE_CONV), {"upsampler_tests": 1},
+         ["course's weights"])
+    case("upsampler_one_shuffle_by_the_factor", answer("upsampler", UPSAMPLER_ONE_SHUFFLE), {"upsampler_tests": 2},
+         ["factor 4, one channel"])
+    case("upsampler_accepts_factor_3", answer("upsampler", UPSAMPLER_NO_FACTOR_CHECK), {"upsampler_tests": 2.5},
+         ["factor 3"])
+    case("ping_pong_written_differently", answer("ping_pong", PING_PONG))
+    case("ping_pong_repeats_the_last_frame", answer("ping_pong", PING_PONG_REPEATS_LAST), {"ping_pong_tests": 2.14},
+         ["colour clips"])
+    case("ping_pong_wrong_pairs", answer("ping_pong", PING_PONG_WRONG_PAIRS), {"ping_pong_tests": 1.71}, ["recurrent toy"])
+    case("ping_pong_counts_the_turn", answer("ping_pong", PING_PONG_COUNTS_THE_TURN), {"ping_pong_tests": 1.71},
+         ["random outputs"])
+    case("ping_pong_detached_way_back", answer("ping_pong", PING_PONG_DETACHED), {"ping_pong_tests": 2.57}, ["gradients"])
+    case("ping_pong_without_checks", answer("ping_pong", PING_PONG_NO_CHECKS), {"ping_pong_tests": 2.14}, ["ValueError"])
+    case("srgan_written_differently", answer("srgan_loss", SRGAN))
+    case("srgan_minimax", answer("srgan_loss", SRGAN_MINIMAX), {"srgan_loss_tests": 1}, ["SRGAN's weight"])
+    case("srgan_mse_content", answer("srgan_loss", SRGAN_MSE_CONTENT), {"srgan_loss_tests": 0.5}, ["L1 twin"])
+    case("srgan_log_of_sigmoid", answer("srgan_loss", SRGAN_LOG_SIGMOID), {"srgan_loss_tests": 2.5}, ["confident"])
+    case("srgan_without_shape_check", answer("srgan_loss", SRGAN_NO_SHAPE_CHECK), {"srgan_loss_tests": 2.5}, ["broadcast"])
+    case("syntax_error", answer("psnr", "def psnr(output, target):\n    return 10 * torch.log10(4 / ((output - target) ** 2).mean()"),
+         {"psnr_tests": 0}, ["SyntaxError"])
+    case("infinite_loop", answer("ping_pong", "def ping_pong_sequence(clip):\n    while True:\n        pass\n\n\n"
+                                              "def ping_pong_loss(outputs):\n    while True:\n        pass"),
+         {"ping_pong_tests": 0}, ["longer than"])
+    return cases
+
 
 def main() -> None:
     expected = write_cases(OUT, build())
@@ -586,7 +705,8 @@ def main() -> None:
     print(f"wrote {len(expected)} submissions to {OUT}")
     later = [("02", build_02, FULL_02, "I did not do the notebook, sorry\n"),
              ("03", build_03, FULL_03, "motion codes: a GRU; FD: see attached photo\n"),
-             ("04", build_04, FULL_04, "warp = grid_sample, loss = L1, I ran out of time\n")]
+             ("04", build_04, FULL_04, "warp = grid_sample, loss = L1, I ran out of time\n"),
+             ("05", build_05, FULL_05, "PSNR is 10 log10(MAX^2 / MSE); the rest is in my head\n")]
     for number, build_cases, full, text in later:
         out = CORPORA / number
         expected_n = write_cases(out, build_cases())

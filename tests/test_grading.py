@@ -13,8 +13,9 @@ from vgan_course.grading import assignment, grader
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "grading_corpus" / "01"
 ASSIGNMENTS = {"01": "01_gan_basics", "02": "02_adversarial_objective", "03": "03_temporal_generators",
-               "04": "04_video_style_transfer"}
-GRADED = {"01": "graded", "02": "graded_02", "03": "graded_03", "04": "graded_04"}  # the fixture that grades each corpus
+               "04": "04_video_style_transfer", "05": "05_video_restoration"}
+GRADED = {"01": "graded", "02": "graded_02", "03": "graded_03", "04": "graded_04",
+          "05": "graded_05"}  # the fixture that grades each corpus
 EXPECTED_BY = {n: json.loads((ROOT / "tests" / "grading_corpus" / f"{n}_expected.json").read_text()) for n in ASSIGNMENTS}
 LIMITS = grader.Limits(seconds=45, cell_seconds=6, memory_mb=2048, output_mb=5, jobs=2)
 
@@ -128,6 +129,50 @@ def test_solution_04_agrees_with_the_package():
         assert ns["recycle_loss"](clips.plain, G_ab, G_ba, P_b) == pytest.approx(expected.item(), rel=1e-5)
 
 
+def test_assignment_05_has_the_parts_the_lesson_grades():
+    task = assignment.load(ROOT / "solutions" / "05_video_restoration.ipynb")
+    assert [(p.grade_id, p.answer_names, p.points) for p in task.parts] == [
+        ("psnr_tests", ["psnr"], 2), ("upsampler_tests", ["PixelShuffleUpsampler"], 3),
+        ("ping_pong_tests", ["ping_pong_sequence", "ping_pong_loss"], 3),
+        ("srgan_loss_tests", ["adversarial_restoration_loss"], 3), ("written_tradeoff", [], 2)]
+    assert (task.auto_points, task.manual_points) == (11, 2)
+
+
+def test_solution_05_agrees_with_the_package():
+    """The grader's expected values come from the solution: it must agree with the package lesson 05 trains with."""
+    import torch
+
+    from vgan_course import losses, metrics, models
+
+    ns = solution_namespace("05_video_restoration")
+    torch.manual_seed(0)
+    clean = torch.rand(2, 4, 3, 8, 8) * 2 - 1  # clips, scored frame by frame as the lesson does
+    noisy = (clean + 0.2 * torch.rand(2, 4, 1, 1, 1) * torch.randn_like(clean)).clamp(-1, 1)
+    assert ns["psnr"](noisy.flatten(0, 1), clean.flatten(0, 1)) == pytest.approx(metrics.psnr(noisy, clean), abs=1e-4)
+    for factor in (1, 2, 4):
+        reference = models.PixelShuffleUpsampler(3, factor)
+        mine = ns["PixelShuffleUpsampler"](3, factor)
+        mine.load_state_dict(reference.state_dict())
+        x = torch.rand(2, 3, 5, 6) * 2 - 1
+        assert torch.allclose(mine(x), reference(x), atol=1e-6)
+    with pytest.raises(ValueError):
+        ns["PixelShuffleUpsampler"](3, 3)
+    low = torch.rand(2, 5, 1, 4, 4)
+    assert torch.equal(ns["ping_pong_sequence"](low), losses.ping_pong_sequence(low))
+    outputs = torch.randn(2, 9, 1, 8, 8)
+    assert ns["ping_pong_loss"](outputs).item() == pytest.approx(losses.ping_pong_loss(outputs).item(), rel=1e-6)
+    for bad in (torch.zeros(2, 1, 3, 4, 4), torch.zeros(3, 4)):
+        with pytest.raises(ValueError):
+            ns["ping_pong_sequence"](bad)
+    for bad in (torch.zeros(2, 4, 3, 4, 4), torch.zeros(2, 1, 3)):
+        with pytest.raises(ValueError):
+            ns["ping_pong_loss"](bad)
+    output, target, logits = torch.rand(3, 1, 8, 8) * 2 - 1, torch.rand(3, 1, 8, 8) * 2 - 1, 4 * torch.randn(3)
+    for weight in (0.0, 1e-3, 0.5):  # as restoration's training step calls it (1-D logits: one per frame)
+        assert ns["adversarial_restoration_loss"](output, target, logits, weight).item() == pytest.approx(
+            losses.adversarial_restoration_loss(output, target, logits, weight).item(), rel=1e-6)
+
+
 def test_solution_metadata_errors_are_clear(tmp_path):
     nb = nbformat.read(ROOT / "solutions" / "01_gan_basics.ipynb", as_version=4)
     test_cell = next(c for c in nb.cells if assignment.meta(c).get("grade_id") == "d_loss_tests")
@@ -186,8 +231,14 @@ def graded_04(tmp_path_factory):
     return grade_corpus("04", tmp_path_factory)
 
 
+@pytest.fixture(scope="module")
+def graded_05(tmp_path_factory):
+    return grade_corpus("05", tmp_path_factory)
+
+
 @pytest.mark.parametrize("number, written, max_auto", [("01", "written_modes", "11"), ("02", "written_ablation", "9"),
-                                                         ("03", "written_results", "11"), ("04", "written_results", "11")])
+                                                         ("03", "written_results", "11"), ("04", "written_results", "11"),
+                                                         ("05", "written_tradeoff", "11")])
 def test_every_submission_gets_a_row(request, number, written, max_auto):
     results, out = request.getfixturevalue(GRADED[number])
     assert set(results) == set(EXPECTED_BY[number])
@@ -211,11 +262,11 @@ def test_corpus_grades_exactly_as_expected(request, number, student):
         assert reasons, f"{student} lost points without a reason"
 
 
-def test_hostile_submissions_gain_nothing(graded, graded_02, graded_03, graded_04):
+def test_hostile_submissions_gain_nothing(graded, graded_02, graded_03, graded_04, graded_05):
     results = graded[0]
     for student in ("redefines_checks", "fake_results", "reads_solutions"):
         assert results[student].total == 0, f"{student}: {results[student].reasons}"
-    for later in (graded_02, graded_03, graded_04):
+    for later in (graded_02, graded_03, graded_04, graded_05):
         assert later[0]["reads_solutions"].total == 0, later[0]["reads_solutions"].reasons
 
 
@@ -251,7 +302,8 @@ def test_grade_command_errors(tmp_path, capsys):
 @pytest.mark.parametrize("number, parts", [("01", ("d_loss", "g_loss", "train_step", "up_block", "modes")),
                                            ("02", ("ns_losses", "hinge_losses", "gp", "r1")),
                                            ("03", ("motion", "block", "frames", "fd")),
-                                           ("04", ("warp", "temporal", "cycle", "recycle"))])
+                                           ("04", ("warp", "temporal", "cycle", "recycle")),
+                                           ("05", ("psnr", "upsampler", "ping_pong", "srgan_loss"))])
 def test_a_fresh_assignment_fails_only_with_not_implemented_error(number, parts):
     """What a student sees before writing anything: each check stops at NotImplementedError."""
     from nbclient import NotebookClient
