@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from ..checks import check_positive_int
+from ..checks import check_positive_int, check_range
 from .digits import digit_sprites
 
 SHAPE_NAMES = ("circle", "square", "triangle")
@@ -34,6 +34,8 @@ class Clips:
             the pixel at ``(x, y)`` of frame ``t`` shows the same point as ``(x + dx, y + dy)``
             of frame ``t + 1``; zero on the static background.
         colors: ``(batch, objects, 3)`` RGB colours in [0, 1] (moving shapes only, else ``None``).
+        backward_flow: ``(batch, time - 1, 2, height, width)``: entry ``t`` is the flow from frame
+            ``t + 1`` back to frame ``t`` (moving shapes only, else ``None``).
     """
 
     video: torch.Tensor
@@ -42,6 +44,7 @@ class Clips:
     velocities: torch.Tensor
     flow: torch.Tensor
     colors: torch.Tensor | None = None
+    backward_flow: torch.Tensor | None = None
 
     def __len__(self) -> int:
         return self.video.shape[0]
@@ -88,13 +91,16 @@ def moving_shapes(
     n_shapes: int = 1,
     *,
     speed: tuple[float, float] = (1.0, 2.5),
+    background: torch.Tensor | None = None,
     generator: torch.Generator | None = None,
     device: torch.device | str | None = None,
 ) -> Clips:
     """Clips of ``n_shapes`` bouncing coloured circles, squares and triangles (RGB, 3 channels).
 
     Shapes have anti-aliased edges, a random saturated colour and a fixed size (radius
-    ``0.16 * size``); later shapes are drawn over earlier ones.
+    ``0.16 * size``); later shapes are drawn over earlier ones. ``background``: a still picture
+    ``(batch_size, 3, size, size)`` in [-1, 1] behind the shapes (a camera on a tripod; its flow
+    is 0), default black.
 
     Returns:
         :class:`Clips` with ``video`` of shape ``(batch_size, n_frames, 3, size, size)`` and
@@ -111,13 +117,19 @@ def moving_shapes(
     )
     alpha = _shape_alpha(kinds, positions, radius, size)  # (B, T, K, H, W)
     canvas = torch.zeros(batch_size, n_frames, 3, size, size, device=device)
+    if background is not None:
+        if background.shape != (batch_size, 3, size, size):
+            raise ValueError(f"background must be ({batch_size}, 3, {size}, {size}), got {tuple(background.shape)}")
+        check_range(background, "background")
+        canvas = canvas + (background.to(device)[:, None] + 1) / 2
     owner = torch.full((batch_size, n_frames, size, size), -1, dtype=torch.long, device=device)
     for k in range(n_shapes):  # painter's algorithm over at most a few shapes
         a = alpha[:, :, k, None]
         canvas = canvas * (1 - a) + colors[:, None, k, :, None, None] * a
         owner = torch.where(alpha[:, :, k] > 0.5, k, owner)
     flow = _flow(positions, owner.clamp(min=0), owner >= 0)
-    return Clips(canvas * 2 - 1, kinds, positions, velocities, flow, colors)
+    backward = _flow(positions.flip(1), owner.flip(1).clamp(min=0), owner.flip(1) >= 0).flip(1)
+    return Clips(canvas * 2 - 1, kinds, positions, velocities, flow, colors, backward)
 
 
 # --- pieces -------------------------------------------------------------------------------

@@ -136,23 +136,27 @@ class RecurrentRestorer(nn.Module):
 
 
 def restore_recurrent(net: RecurrentRestorer, clip: torch.Tensor,
-                      flow_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> torch.Tensor:
+                      flows: torch.Tensor | Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> torch.Tensor:
     """Run :class:`RecurrentRestorer` along ``clip (n, T, c, h, w)`` -> ``(n, T, c, fh, fw)``.
 
-    ``flow_fn(frame_t, frame_prev)`` returns the low-resolution flow ``(n, 2, h, w)`` from frame ``t``
-    to frame ``t - 1`` in ``data.warp``'s convention, so that ``warp(output_prev, flow)`` lines the
-    previous output up with frame ``t``; it is scaled to the output resolution here. The first
-    frame starts from the bicubic up-sampling of itself.
+    ``flows`` lines the previous output up with frame ``t``: the low-resolution flow from frame ``t``
+    to frame ``t - 1`` in ``data.warp``'s convention, either as a tensor ``(n, T - 1, 2, h, w)``
+    (entry ``t - 1`` for frame ``t``) or as a function ``flows(frame_t, frame_prev) -> (n, 2, h, w)``
+    that estimates it. It is scaled to the output resolution here. The first frame starts from the
+    bicubic up-sampling of itself.
     """
     from ..data.flow import warp
 
     check_video(clip, "clip", channels=net.channels)
+    n, T, _, h, w = clip.shape
+    if isinstance(flows, torch.Tensor) and flows.shape != (n, T - 1, 2, h, w):
+        raise ValueError(f"flows must be ({n}, {T - 1}, 2, {h}, {w}), got {tuple(flows.shape)}")
     f = net.factor
     previous = bicubic(clip[:, 0], f)
     outputs = []
-    for t in range(clip.shape[1]):
+    for t in range(T):
         if t > 0:
-            flow = flow_fn(clip[:, t], clip[:, t - 1])
+            flow = flows[:, t - 1] if isinstance(flows, torch.Tensor) else flows(clip[:, t], clip[:, t - 1])
             big_flow = F.interpolate(flow, scale_factor=f, mode="bilinear", align_corners=False) * f if f > 1 else flow
             previous = warp(previous, big_flow)
         previous = net(clip[:, t], previous)
@@ -184,3 +188,27 @@ class TripletDiscriminator(nn.Module):
         if triplet.dim() != 5 or triplet.shape[1] != 3 or triplet.shape[2] != self.channels:
             raise ValueError(f"triplet must be (batch, 3, {self.channels}, h, w), got {tuple(triplet.shape)}")
         return self.net(triplet.flatten(1, 2)).mean(dim=(1, 2, 3))
+
+
+def inflate_single_frame(net: RestorationNet | RecurrentRestorer, single_frame_state: dict) -> nn.Module:
+    """Start ``net`` from a trained single-frame :class:`RestorationNet`'s ``state_dict``, in place.
+
+    Every layer is copied; the head convolution, which sees more input channels, gets the
+    single-frame weights on the channels of the frame being restored (the centre frame, or frame
+    ``t`` of the recurrent net) and zeros on the others (the neighbours, the warped previous
+    output). At the start ``net`` computes exactly what the single-frame model does; whatever it
+    gains later comes from learning to use the extra input (as I3D inflates 2-D filters,
+    Carreira and Zisserman 2017). Returns ``net``.
+    """
+    state = dict(single_frame_state)
+    single_head = state["head.0.weight"]  # (width, c, 3, 3)
+    c = single_head.shape[1]
+    first = (net.frames // 2) * c if isinstance(net, RestorationNet) else 0
+    head = torch.zeros_like(net.head[0].weight)
+    if head.shape[0] != single_head.shape[0] or c != net.channels:
+        raise ValueError(f"the single-frame state has width {single_head.shape[0]} and {c} channels; "
+                         f"net has {head.shape[0]} and {net.channels}")
+    head[:, first: first + c] = single_head
+    state["head.0.weight"] = head
+    net.load_state_dict(state)
+    return net
