@@ -75,11 +75,13 @@ def test_train_checkpoints_knows_every_shipped_network(capsys):
     from vgan_course import cli
 
     names = set(cli.checkpoint_trainers())
-    from vgan_course import style_transfer
+    from vgan_course import restoration, style_transfer
 
     assert names == {"video_features", *(video_gans.shipped_name(n) for n in video_gans.MODELS),
                      *(style_transfer.shipped_name(m) for m in style_transfer.METHODS),
-                     *(style_transfer.shipped_name(m, footage=True) for m in style_transfer.FOOTAGE_METHODS)}
+                     *(style_transfer.shipped_name(m, footage=True) for m in style_transfer.FOOTAGE_METHODS),
+                     *(restoration.shipped_name(m) for m in restoration.METHODS),
+                     *(restoration.shipped_name(m, carphone=True) for m in restoration.CARPHONE_METHODS)}
     assert names == set(shipped.read_manifest()), "every trainer ships a checkpoint, every checkpoint has a trainer"
     assert cli.main(["train-checkpoints", "video_gan_dvdgan"]) == 1
     assert "unknown checkpoint(s) ['video_gan_dvdgan']" in capsys.readouterr().err

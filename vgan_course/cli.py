@@ -154,18 +154,29 @@ def _style_trainer(method: str, footage: bool):
     return trainer
 
 
+def _restoration_trainer(method: str, carphone: bool):
+    def trainer() -> tuple[dict, dict]:
+        from . import restoration
+
+        return restoration.train_for_shipping(method, carphone=carphone)
+    return trainer
+
+
 def checkpoint_trainers() -> dict:
     """Shipped checkpoint name -> trainer returning (state dict, what it measured on held-out data).
 
-    Each trains from scratch: the video metric's feature network, lesson 03's generators, and
-    lesson 04's A -> B generators (the two-style world, and real footage).
+    Each trains from scratch: the video metric's feature network, lesson 03's generators,
+    lesson 04's A -> B generators (the two-style world, and real footage) and lesson 05's
+    restorers (the synthetic world, and the carphone pair).
     """
-    from . import style_transfer
+    from . import restoration, style_transfer
     from .video_gans import MODELS, shipped_name
 
     return {"video_features": _train_video_features, **{shipped_name(n): _video_gan_trainer(n) for n in MODELS},
             **{style_transfer.shipped_name(m): _style_trainer(m, False) for m in style_transfer.METHODS},
-            **{style_transfer.shipped_name(m, True): _style_trainer(m, True) for m in style_transfer.FOOTAGE_METHODS}}
+            **{style_transfer.shipped_name(m, True): _style_trainer(m, True) for m in style_transfer.FOOTAGE_METHODS},
+            **{restoration.shipped_name(m): _restoration_trainer(m, False) for m in restoration.METHODS},
+            **{restoration.shipped_name(m, True): _restoration_trainer(m, True) for m in restoration.CARPHONE_METHODS}}
 
 
 def train_checkpoints(names: list[str]) -> int:
