@@ -141,3 +141,10 @@ def test_load_or_train_runs_both_stages_in_the_run_folder_for_the_world_and_for_
                                             start_steps=2, steps=1, batch=2)
     assert on_carphone.G.factor == 1 and (tmp_path / "carphone_single_frame_adversarial.pt").exists()
     assert restoration.shipped_name("recurrent + temporal D") == "restore_recurrent_temporal_d"
+
+
+def test_a_five_frame_variant_trains_on_five_frame_clips(monkeypatch):
+    monkeypatch.setitem(restoration.METHODS, "five-frame L1", restoration.Method(5))  # lesson 05, exercise 1
+    assert restoration.clip_frames("five-frame L1") == 5 and restoration.clip_frames("single-frame L1") == 3
+    trained = restoration.train_restoration("five-frame L1", steps=2, batch=2, width=8)
+    assert trained.G.frames == 5 and trained.history.steps[-1] == 2

@@ -67,7 +67,7 @@ def test_the_shipped_manifest_matches_its_files_and_stays_small():
         assert shipped.sha256(path) == entry["sha256"], f"{name}: run `{entry['command']}`"
         assert entry["command"] == f"vgan-course train-checkpoints {name}"
     # a few MB in all: lesson 03's metric and generators (4.4 MB), lesson 04's generators (1.7 MB)
-    assert sum(entry["bytes"] for entry in manifest.values()) < 7e6
+    assert sum(entry["bytes"] for entry in manifest.values()) < 9e6
 
 
 @pytest.fixture(scope="module")

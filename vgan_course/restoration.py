@@ -139,8 +139,10 @@ def adversarial_weight(method: str) -> float:
 
 
 def clip_frames(method: str) -> int:
-    """Frames per training clip: the window of the multi-frame net, or a longer clip for the recurrent one."""
-    return CLIP_FRAMES["recurrent" if _method(method).frames is None else "window"]
+    """Frames per training clip: the multi-frame window (or a wider net's own), or a longer clip for the
+    recurrent net. The single- and multi-frame nets draw the same clips, so they see the same data."""
+    frames = _method(method).frames
+    return CLIP_FRAMES["recurrent"] if frames is None else max(frames, CLIP_FRAMES["window"])
 
 
 def _method(name: str) -> Method:
