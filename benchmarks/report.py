@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import sys
 from pathlib import Path
@@ -46,6 +47,9 @@ def lesson_rows(results: dict) -> list[str]:
 
 def _mean_spread(values: list[float | None]) -> str:
     values = [v for v in values if v is not None]  # a cell a lesson left empty (e.g. PSNR of the truth itself)
+    if values and all(math.isinf(v) for v in values):
+        return "∞" if values[0] > 0 else "-∞"  # e.g. the PSNR of the truth against itself
+    values = [v for v in values if math.isfinite(v)]
     if not values:
         return "—"
     if len(values) < 2:
@@ -56,8 +60,9 @@ def _mean_spread(values: list[float | None]) -> str:
 def table_sections(results: dict) -> list[str]:
     """Tables the lessons recorded (``profiles.record_table``), pooled over every benchmark run.
 
-    Rows are grouped by their first text column (e.g. the recipe); each numeric column shows
-    mean ± sample std over all rows of the group (e.g. over every seed of every run).
+    Rows are grouped by their first text column (e.g. the recipe), or pooled when there is none;
+    each numeric column shows mean ± sample std over all rows of the group (e.g. over every seed of
+    every run).
     """
     lines = []
     for key in sorted(k for k in results if k.startswith("lessons_")):
@@ -65,7 +70,9 @@ def table_sections(results: dict) -> list[str]:
             names = list(dict.fromkeys(name for r in entry["runs"] for name in r.get("tables", {})))
             for name in names:
                 rows = [row for r in entry["runs"] for row in r.get("tables", {}).get(name, [])]
-                group_key = next(k for k, v in rows[0].items() if isinstance(v, str))
+                group_key = next((k for k, v in rows[0].items() if isinstance(v, str)), None)
+                if group_key is None:  # no text column: one group of every run's row
+                    group_key, rows = "rows", [{"rows": "every run", **row} for row in rows]
                 skip = {group_key, "seed", "steps", "ablation_seconds"}
                 columns = list(dict.fromkeys(k for row in rows for k, v in row.items()  # any row may leave a cell empty
                                              if k not in skip and isinstance(v, (int, float))))
