@@ -282,9 +282,10 @@ viz.show_video(torch.cat([*[outputs[m][:2] for m in names], test["high"][:2]], d
 #   frame: its tOF is as high as the single-frame L1 network's, several times the recurrent L1
 #   network's. TecoGAN's answer (the recurrent generator, the lined-up triplet discriminator, the
 #   ping-pong loss) is *not* a clear win at the `cpu` budget, and we do not claim one: over the
-#   course's seeds its tOF ranged from about 0.7 of SRGAN's to the same (the README's results
-#   table has every run), and its PSNR is no better. The triplet discriminator must first learn
-#   what steadiness is, while the generator already learned to paint texture. The shipped
+#   course's seeds 0-4 its tOF ranged from 0.64 of SRGAN's to the same (the README's results
+#   tables), its PSNR was no better, and the runs where its tOF fell most were those whose feature
+#   distance rose most (to 38 and 57). The triplet discriminator must first learn what
+#   steadiness is, while the generator already learned to paint texture. The shipped
 #   networks, trained three times longer, show where it goes: TecoGAN's tOF falls below half of
 #   SRGAN's, close to the recurrent L1 network's, but its feature distance rises above the L1
 #   network's. It bought steadiness by painting less texture, as lesson 04's temporal loss did.
