@@ -248,6 +248,7 @@ for method in ("single-frame adversarial", "recurrent + temporal D"):
     rows[method] = restoration.evaluate(outputs[method], test["high"], test["flow"])
 rows = {"truth": restoration.evaluate(test["high"], test["high"], test["flow"]), **rows}
 print(restoration.format_results(rows))
+shipped_models = all(t.source == "shipped" for t in trained.values())  # all five, now
 profiles.record_table("05", "results on the synthetic world" + (" (shipped networks)" if shipped_models else ""),
                       [{"method": m, **{k: round(v, 4) for k, v in r.items()}} for m, r in rows.items()])
 
