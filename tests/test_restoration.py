@@ -88,7 +88,7 @@ def test_recurrent_flows_follow_the_ping_pong_sequence():
     assert flows.shape == (2, 4, 2, 16, 16)
     assert torch.equal(flows[:, :2], batch["low_flow_back"]) and torch.equal(flows[:, 2], batch["low_flow"][:, 1])
     assert torch.equal(restoration.recurrent_flows(batch), batch["low_flow_back"])
-    assert restoration.recurrent_flows({"low": batch["low"]}) is restoration.farneback_flow  # real footage: estimate
+    assert restoration.recurrent_flows({"low": batch["low"]}) is data.estimate_flow  # real footage: estimate
 
 
 def test_inflated_networks_start_exactly_where_the_single_frame_one_is():
@@ -119,6 +119,8 @@ def test_scores_tile_frames_and_the_feature_distance_sees_blur():
         restoration.evaluate(clips[:, :2], clips)
     with pytest.raises(ValueError, match="smaller"):
         restoration.tiles(torch.zeros(1, 1, 3, 16, 64))
+    table = restoration.format_results({"truth": scores, "carphone": {"psnr": 24.0}}).splitlines()
+    assert len(table) == 3 and "warp err" in table[0] and "24.00" in table[2] and table[2].endswith(" ")
 
 
 def test_aligned_triplets_line_a_real_clip_up_so_its_frames_agree():

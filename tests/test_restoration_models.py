@@ -107,3 +107,10 @@ def test_ping_pong_sequence_and_loss():
         losses.ping_pong_loss(torch.zeros(1, 4, 1))
     with pytest.raises(ValueError, match="time >= 2"):
         losses.ping_pong_sequence(torch.zeros(1, 1, 1))
+
+
+def test_upsample_flow_scales_size_and_length_for_any_leading_dims():
+    flow = torch.full((2, 3, 2, 4, 5), 1.5)
+    big = models.upsample_flow(flow, 2)
+    assert big.shape == (2, 3, 2, 8, 10) and torch.allclose(big, torch.full_like(big, 3.0))
+    assert models.upsample_flow(flow, 1) is flow

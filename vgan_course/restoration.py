@@ -181,28 +181,15 @@ def course_features(frames: torch.Tensor) -> torch.Tensor:
     return layers(frames.expand(-1, 3, -1, -1) if frames.shape[1] == 1 else frames)
 
 
-def farneback_flow(frame: torch.Tensor, previous: torch.Tensor) -> torch.Tensor:
-    """Flow from ``frame`` to ``previous`` (``(n, c, h, w)`` each), for :func:`vgan_course.models.restore_recurrent`."""
-    return data.estimate_flow(frame, previous)
-
-
 def recurrent_flows(batch: dict[str, torch.Tensor], ping_pong: bool = False):
     """What :func:`vgan_course.models.restore_recurrent` warps with: the world's exact low-resolution
     flow from frame ``t`` back to ``t - 1`` when ``batch`` has it (along the ping-pong sequence:
     back, then forward), else Farneback estimates (real footage)."""
     if "low_flow_back" not in batch:
-        return farneback_flow
+        return data.estimate_flow
     if not ping_pong:
         return batch["low_flow_back"]
     return torch.cat([batch["low_flow_back"], batch["low_flow"].flip(1)], dim=1)
-
-
-def upsample_flow(flows: torch.Tensor, factor: int) -> torch.Tensor:
-    """Flows ``(n, T, 2, h, w)`` at ``factor`` times the size, in pixels of that size."""
-    if factor == 1:
-        return flows
-    big = torch.nn.functional.interpolate(flows.flatten(0, 1), scale_factor=factor, mode="bilinear", align_corners=False)
-    return (big * factor).unflatten(0, flows.shape[:2])
 
 
 def aligned_triplets(clips: torch.Tensor, flows_back: torch.Tensor) -> torch.Tensor:
@@ -221,7 +208,7 @@ def aligned_triplets(clips: torch.Tensor, flows_back: torch.Tensor) -> torch.Ten
     return torch.stack(steps, dim=1).flatten(0, 1)
 
 
-def run_generator(method: str, G: nn.Module, low: torch.Tensor, flows=farneback_flow) -> torch.Tensor:
+def run_generator(method: str, G: nn.Module, low: torch.Tensor, flows=data.estimate_flow) -> torch.Tensor:
     """Restore every frame of ``low (n, T, c, h, w)`` with ``method``'s generator -> ``(n, T, c, f*h, f*w)``;
     ``flows`` as :func:`vgan_course.models.restore_recurrent` (used by the recurrent method only)."""
     if _method(method).frames is None:
@@ -251,7 +238,7 @@ def restoration_step(method: str, nets: dict[str, nn.Module], opt_g: torch.optim
                 if callable(flows):  # estimate once, for the generator and the discriminator
                     flows = torch.stack([flows(low[:, t], low[:, t - 1]) for t in range(1, low.shape[1])], dim=1)
                 out = models.restore_recurrent(G, low, flows)
-                big_flows = upsample_flow(flows, out.shape[-1] // low.shape[-1])
+                big_flows = models.upsample_flow(flows, out.shape[-1] // low.shape[-1])
             else:  # a window around the centre frame -> the centre frame, (n, 1, c, H, W)
                 big_flows = None
                 centre, half = low.shape[1] // 2, spec.frames // 2
@@ -337,7 +324,7 @@ def restore(method: str, G: nn.Module, low: torch.Tensor, low_flow_back: torch.T
     The recurrent method warps with ``low_flow_back`` (:func:`synthetic_batch`'s) if given, else Farneback's."""
     G.eval()
     device = next(G.parameters()).device
-    flows = lambda i: farneback_flow if low_flow_back is None else low_flow_back[i: i + batch].to(device)  # noqa: E731
+    flows = lambda i: data.estimate_flow if low_flow_back is None else low_flow_back[i: i + batch].to(device)  # noqa: E731
     return torch.cat([run_generator(method, G, low[i: i + batch].to(device), flows(i)).float().cpu()
                       for i in range(0, len(low), batch)])
 
@@ -375,13 +362,16 @@ def evaluate(outputs: torch.Tensor, clean: torch.Tensor, flow: torch.Tensor | No
 
 
 def format_results(rows: dict[str, dict[str, float]]) -> str:
-    """The results table as aligned text: one row per method, :func:`evaluate`'s columns."""
-    columns = {"psnr": ("PSNR dB", "8.2f"), "ssim": ("SSIM", "6.3f"), "feature_distance": ("feat. dist", "10.2f"),
-               "tof": ("tOF px", "7.3f"), "warping_error": ("warp err", "9.4f")}
-    shown = [k for k in columns if any(k in r for r in rows.values())]
-    header = f"{'':26s}" + "".join(f" {columns[k][0]:>{int(columns[k][1].split('.')[0])}s}" for k in shown)
-    lines = [header] + [f"{name:26s}" + "".join(f" {r[k]:{columns[k][1]}}" if k in r else " " * (1 + int(columns[k][1].split('.')[0]))
-                                                for k in shown) for name, r in rows.items()]
+    """The results table as aligned text: one row per method, :func:`evaluate`'s columns (blank where
+    a row has no value, e.g. the warping error of carphone, whose true flow is unknown)."""
+    columns = {"psnr": ("PSNR dB", "{:8.2f}"), "ssim": ("SSIM", "{:6.3f}"), "feature_distance": ("feat. dist", "{:10.2f}"),
+               "tof": ("tOF px", "{:7.3f}"), "warping_error": ("warp err", "{:9.4f}")}
+    shown = {k: v for k, v in columns.items() if any(k in r for r in rows.values())}
+    widths = {k: len(fmt.format(0.0)) for k, (_, fmt) in shown.items()}
+    lines = [f"{'':26s}" + "".join(f" {title:>{widths[k]}s}" for k, (title, _) in shown.items())]
+    for name, r in rows.items():
+        cells = [fmt.format(r[k]) if k in r else " " * widths[k] for k, (_, fmt) in shown.items()]
+        lines.append(f"{name:26s} " + " ".join(cells))
     return "\n".join(lines)
 
 

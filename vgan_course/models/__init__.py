@@ -9,7 +9,7 @@ from .layers import MinibatchStdDev, spectral_norm
 from .mlp import MLPDiscriminator, MLPGenerator
 from .restoration import (PixelShuffleUpsampler, PlainResidualBlock, RecurrentRestorer, RestorationNet,
                           TripletDiscriminator, bicubic, frame_windows, inflate_single_frame, restore_clip,
-                          restore_recurrent)
+                          restore_recurrent, upsample_flow)
 from .translation import FramePredictor, PatchDiscriminator, ResidualBlock, ResnetGenerator
 from .video import (Conv2Plus1d, FrameIndependentGenerator, MoCoGANGenerator, TGANGenerator, VGANGenerator,
                     VideoDiscriminator, sample_frames)
@@ -18,4 +18,5 @@ __all__ = ["Conv2Plus1d", "DCGANDiscriminator", "DCGANGenerator", "FramePredicto
            "MLPDiscriminator", "MLPGenerator", "MinibatchStdDev", "MoCoGANGenerator", "PatchDiscriminator",
            "PixelShuffleUpsampler", "PlainResidualBlock", "RecurrentRestorer", "ResidualBlock", "ResnetGenerator",
            "RestorationNet", "TGANGenerator", "TripletDiscriminator", "VGANGenerator", "VideoDiscriminator", "bicubic",
-           "frame_windows", "inflate_single_frame", "init_dcgan_weights", "restore_clip", "restore_recurrent", "sample_frames", "spectral_norm"]
+           "frame_windows", "inflate_single_frame", "init_dcgan_weights", "restore_clip", "restore_recurrent",
+           "sample_frames", "spectral_norm", "upsample_flow"]

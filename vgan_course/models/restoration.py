@@ -135,6 +135,14 @@ class RecurrentRestorer(nn.Module):
         return (bicubic(frame, self.factor) + self.tail(self.up(features))).clamp(-1, 1)
 
 
+def upsample_flow(flow: torch.Tensor, factor: int) -> torch.Tensor:
+    """A flow field ``(..., 2, h, w)`` at ``factor`` times the size, in pixels of that size (bilinear)."""
+    if factor == 1:
+        return flow
+    big = F.interpolate(flow.reshape(-1, 2, *flow.shape[-2:]), scale_factor=factor, mode="bilinear", align_corners=False)
+    return (big * factor).reshape(*flow.shape[:-2], *big.shape[-2:])
+
+
 def restore_recurrent(net: RecurrentRestorer, clip: torch.Tensor,
                       flows: torch.Tensor | Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> torch.Tensor:
     """Run :class:`RecurrentRestorer` along ``clip (n, T, c, h, w)`` -> ``(n, T, c, fh, fw)``.
@@ -157,8 +165,7 @@ def restore_recurrent(net: RecurrentRestorer, clip: torch.Tensor,
     for t in range(T):
         if t > 0:
             flow = flows[:, t - 1] if isinstance(flows, torch.Tensor) else flows(clip[:, t], clip[:, t - 1])
-            big_flow = F.interpolate(flow, scale_factor=f, mode="bilinear", align_corners=False) * f if f > 1 else flow
-            previous = warp(previous, big_flow)
+            previous = warp(previous, upsample_flow(flow, f))
         previous = net(clip[:, t], previous)
         outputs.append(previous)
     return torch.stack(outputs, dim=1)
