@@ -32,6 +32,22 @@ def test_every_method_takes_steps_with_its_losses(method):
     assert out.shape == (2, 3, 1, 32, 32) and out.abs().max() <= 1
 
 
+def test_a_method_with_the_ping_pong_loss_runs_there_and_back(monkeypatch):
+    """No lesson method uses it (lesson 05 explains why); exercise 5 adds one like this."""
+    monkeypatch.setitem(restoration.METHODS, "recurrent ping-pong", restoration.Method(None, "triplet", ping_pong=True))
+    torch.manual_seed(0)
+    nets = restoration.build_networks("recurrent ping-pong", channels=1, factor=2, width=8)
+    opts = {"G": torch.optim.Adam(nets["G"].parameters(), 1e-3), "D": torch.optim.Adam(nets["D"].parameters(), 1e-3)}
+    seen = []
+    step = restoration.restoration_step("recurrent ping-pong", nets, opts["G"], opts["D"], lambda: pairs(2, 3))
+    models_forward = nets["G"].forward
+    nets["G"].forward = lambda frame, previous: seen.append(frame) or models_forward(frame, previous)
+    history = train.train(step, nets, opts, steps=1, log_every=1, progress=False)
+    assert len(seen) == 5  # frames 0 1 2 1 0
+    assert torch.equal(seen[1], seen[3]) and torch.equal(seen[0], seen[4])
+    assert history.metrics["loss/ping_pong"][0] > 0
+
+
 def test_a_few_l1_steps_beat_nothing_and_unknown_methods_are_refused():
     torch.manual_seed(0)
     nets = restoration.build_networks("single-frame L1", channels=1, factor=2, width=8)

@@ -73,7 +73,7 @@ def test_recurrent_restorer_warps_its_previous_output_along_the_flow():
 def test_triplet_discriminator_sees_three_frames_at_once():
     D = models.TripletDiscriminator(3, width=8)
     triplet = torch.rand(4, 3, 3, 32, 32) * 2 - 1
-    assert D(triplet).shape == (4,)
+    assert D(triplet).shape == (4, 1, 2, 2)  # the frame discriminator's patch grid
     swapped = triplet[:, [0, 2, 1]]  # same frames, another order: a different verdict
     assert not torch.allclose(D(triplet), D(swapped))
     with pytest.raises(ValueError, match=r"\(batch, 3, 3, h, w\)"):

@@ -7,8 +7,10 @@ single-frame L1                 :class:`~vgan_course.models.RestorationNet` on o
 multi-frame L1                  the same on ``MULTI_FRAMES`` neighbouring frames, L1
 recurrent L1                    :class:`~vgan_course.models.RecurrentRestorer` along the clip, L1 (FRVSR)
 single-frame adversarial        single-frame net, L1 + feature loss + adversarial term (SRGAN, Ledig 2017)
-recurrent + temporal D          :class:`~vgan_course.models.RecurrentRestorer` along the clip, L1 + feature
-                                loss + the triplet discriminator + the ping-pong loss (TecoGAN, Chu 2020)
+recurrent adversarial           :class:`~vgan_course.models.RecurrentRestorer` along the clip, L1 + feature
+                                loss + the frame discriminator (every frame judged alone)
+recurrent + temporal D          the same with TecoGAN's triplet discriminator (Chu 2020) in place of the
+                                frame one: three consecutive frames, lined up by the flow, judged together
 ==============================  ======================================================================
 
 Bicubic up-sampling (:func:`vgan_course.models.bicubic`) is the baseline that needs no training.
@@ -26,7 +28,7 @@ the start does, so what they gain is what the extra frames give.
 
 Each step takes ``batch_fn()`` -> ``{"low": (n, T, c, h, w), "high": (n, T, c, f*h, f*w)}``: degraded
 clips and their clean originals, in [-1, 1]. Window methods restore the centre frame of each clip;
-the recurrent one runs along the clip's ping-pong sequence.
+the recurrent ones run along the whole clip (and back, for a method with ``ping_pong``).
 """
 
 from __future__ import annotations
@@ -124,18 +126,18 @@ METHODS = {
     "multi-frame L1": Method(MULTI_FRAMES),
     "recurrent L1": Method(None),
     "single-frame adversarial": Method(1, "frame"),
-    "recurrent + temporal D": Method(None, "triplet", ping_pong=True),
+    "recurrent adversarial": Method(None, "frame"),
+    "recurrent + temporal D": Method(None, "triplet"),  # TecoGAN's D; without its ping-pong loss (see lesson 05)
 }
-ADVERSARIAL_WEIGHT = 1e-2  # weight of the frame D's term next to L1 (SRGAN: 1e-3 next to its content loss)
-TRIPLET_ADVERSARIAL_WEIGHT = 5e-2  # the triplet D's: at 1e-2 it barely lowered the flicker (tOF) in 500 steps
+ADVERSARIAL_WEIGHT = 1e-2  # weight of either D's term next to L1 (SRGAN: 1e-3 next to its content loss)
 FEATURE_WEIGHT = 1.0  # weight of the feature loss of the adversarial methods
-PING_PONG_WEIGHT = 1.0
+PING_PONG_WEIGHT = 1.0  # for a method with ``ping_pong=True`` (lesson 05, exercise 5)
 CLIP_FRAMES = {"window": MULTI_FRAMES, "recurrent": 4}  # frames per training clip
 
 
 def adversarial_weight(method: str) -> float:
-    """The weight of ``method``'s adversarial term: 0, ``ADVERSARIAL_WEIGHT`` or ``TRIPLET_ADVERSARIAL_WEIGHT``."""
-    return {None: 0.0, "frame": ADVERSARIAL_WEIGHT, "triplet": TRIPLET_ADVERSARIAL_WEIGHT}[_method(method).discriminator]
+    """The weight of ``method``'s adversarial term: 0 without a discriminator, else ``ADVERSARIAL_WEIGHT``."""
+    return 0.0 if _method(method).discriminator is None else ADVERSARIAL_WEIGHT
 
 
 def clip_frames(method: str) -> int:
@@ -224,7 +226,7 @@ def restoration_step(method: str, nets: dict[str, nn.Module], opt_g: torch.optim
 
     def judge(clips: torch.Tensor, flows: torch.Tensor | None = None) -> torch.Tensor:  # D's logits on (n, T, c, h, w)
         if spec.discriminator == "triplet":  # every run of 3 consecutive frames, lined up by the flow
-            return D(aligned_triplets(clips, flows))
+            return D(aligned_triplets(clips, flows)).flatten()
         return D(clips.flatten(0, 1)).flatten()  # every patch of every frame
 
     def step(ctx: train.StepContext) -> dict[str, torch.Tensor]:

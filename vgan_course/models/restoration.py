@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..checks import check_images, check_video
+from .translation import PatchDiscriminator
 
 
 def _check_factor(factor: int) -> int:
@@ -172,29 +173,23 @@ def restore_recurrent(net: RecurrentRestorer, clip: torch.Tensor,
 
 
 class TripletDiscriminator(nn.Module):
-    """TecoGAN's spatio-temporal D: clips of 3 frames ``(n, 3, c, h, w)`` -> one logit each ``(n,)``.
+    """TecoGAN's spatio-temporal D: clips of 3 frames ``(n, 3, c, h, w)`` -> patch logits ``(n, 1, h/8 - 2, w/8 - 2)``.
 
-    The frames are stacked on channels, so the first convolution sees all three at once and can
-    compare them: a triplet whose frames are each fine but do not move consistently is caught.
-    Four stride-2 convolutions (LeakyReLU 0.2), then a mean over positions.
+    The three frames are stacked on channels and judged by the frame discriminator's architecture
+    (:class:`~vgan_course.models.PatchDiscriminator` on ``3 c`` channels), so the two discriminators
+    of lesson 05 differ only in what they see. The first convolution sees all three frames at once
+    and can compare them: a triplet whose frames are each fine but do not agree is caught.
     """
 
     def __init__(self, channels: int = 3, width: int = 32):
         super().__init__()
         self.channels = channels
-        w = width
-        self.net = nn.Sequential(
-            nn.Conv2d(3 * channels, w, 3, 1, 1), nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(w, w, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(w, 2 * w, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(2 * w, 2 * w, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(2 * w, 1, 3, 1, 1),
-        )
+        self.patches = PatchDiscriminator(3 * channels, width)
 
     def forward(self, triplet: torch.Tensor) -> torch.Tensor:
         if triplet.dim() != 5 or triplet.shape[1] != 3 or triplet.shape[2] != self.channels:
             raise ValueError(f"triplet must be (batch, 3, {self.channels}, h, w), got {tuple(triplet.shape)}")
-        return self.net(triplet.flatten(1, 2)).mean(dim=(1, 2, 3))
+        return self.patches(triplet.flatten(1, 2))
 
 
 def inflate_single_frame(net: RestorationNet | RecurrentRestorer, single_frame_state: dict) -> nn.Module:
