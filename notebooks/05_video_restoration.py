@@ -299,14 +299,19 @@ viz.show_video(torch.cat([*[outputs[m][:2] for m in names], test["high"][:2]], d
 #   nearly twice the recurrent L1 network's. Give the *same* adversarial training a recurrent
 #   generator and most of that flicker goes: the texture painted in one frame is warped into the
 #   next and kept (asserted below: tOF at most 0.8 of SRGAN's; about 0.55 in every run we made).
-# - **The temporal discriminator takes off a little more.** With the generator held fixed,
-#   swapping the frame discriminator for the lined-up triplet one lowers tOF again (asserted
-#   below). It is a small effect at this budget: over seeds 0-6, while building the lesson, tOF
-#   fell to between 0.81 and 0.97 of the frame-D network's; the warping error moved between 0.93
-#   and 1.02 of it, and PSNR between -0.4 and +0.05 dB. So we claim only that tOF falls, which
-#   held in every run. The triplet discriminator needs time to learn what steadiness is, and it
-#   gets a few minutes here; TecoGAN trains for days, shows its discriminator the raw and the
-#   low-resolution triplets as well, and has a far stronger feature network.
+# - **The temporal discriminator: not at this budget.** With the generator held fixed, swapping
+#   the frame discriminator for the lined-up triplet one *usually* lowers tOF a little, and we do
+#   not claim it, because it does not always: over seven seeds while building the lesson the ratio
+#   ranged from 0.81 to 0.97, and a run of the lesson itself gave 1.13 (the README's results
+#   tables record the ratio of every benchmark run; the shipped networks, trained three times
+#   longer, give 0.86). The warping error moved between 0.93 and 1.02 of the frame-D network's.
+#   Why so little? The memory has already removed most of the flicker, so the triplet
+#   discriminator has little left to find, and it must first learn what steadiness is while the
+#   generator already knows how to paint. (We also gave it a single-frame generator, which has no
+#   memory: in 500 steps its tOF stayed at SRGAN's, on seeds 0 and 1. Showing it the raw triplet
+#   next to the lined-up one, as TecoGAN does, did not help either, on seeds 0 and 2.) TecoGAN trains for days, also shows its
+#   discriminator the low-resolution triplet, and has a far stronger feature network; exercise 5
+#   gives it longer.
 # - **Where tOF and the warping error disagree.** The L1 networks have the lowest warping error
 #   (a smooth frame is a steady frame) but not the lowest tOF: Farneback's flow on a blurred
 #   texture differs from its flow on the sharp truth. tOF asks "does it move like the truth?",
@@ -328,8 +333,7 @@ profiles.claim("05", "feature distance: single-frame adversarial / single-frame 
                srgan["feature_distance"] / single["feature_distance"], at_most=0.7, exact=exact)
 profiles.claim("05", "tOF: recurrent adversarial / single-frame adversarial",
                frame_d["tof"] / srgan["tof"], at_most=0.8, exact=exact)
-profiles.claim("05", "tOF: recurrent + temporal D / recurrent adversarial",
-               temporal_d["tof"] / frame_d["tof"], at_most=1.0, exact=exact)
+# Measured, not claimed: at this budget the triplet D's effect on tOF depends on the run (see above).
 profiles.record_table("05", "the temporal discriminator against the frame one" + (" (shipped networks)" if exact else ""),
                       [{"tOF ratio": round(temporal_d["tof"] / frame_d["tof"], 4),
                         "warping error ratio": round(temporal_d["warping_error"] / frame_d["warping_error"], 4),
@@ -419,7 +423,8 @@ print(f"wrote {gif} ({gif.stat().st_size / 1e3:.0f} kB) and {mp4} ({mp4.stat().s
 #    (`restoration.METHODS["recurrent ping-pong"] = restoration.Method(None, "triplet", ping_pong=True)`,
 #    and `restoration.Method(None, ping_pong=True)` for the L1 one) and retrain. Does tOF rise, as
 #    section 4 reports? Then train on longer clips (`restoration.CLIP_FRAMES["recurrent"] = 8`):
-#    does the memory come back?
+#    does the memory come back? And give the triplet discriminator time: train both recurrent
+#    adversarial networks for 2000 steps; does the gap in tOF between them grow?
 # 6. **Codec strength.** Damage clean `bikes` frames with `data.codec_damage` at 15, 30 and 60
 #    kbit/s and restore them with the carphone network. Where does it help, and where does it
 #    make things worse?
