@@ -298,13 +298,15 @@ viz.show_video(torch.cat([*[outputs[m][:2] for m in names], test["high"][:2]], d
 #   invents its texture anew in every frame: its tOF is as high as the single-frame L1 network's,
 #   nearly twice the recurrent L1 network's. Give the *same* adversarial training a recurrent
 #   generator and most of that flicker goes: the texture painted in one frame is warped into the
-#   next and kept (asserted below: tOF at most 0.8 of SRGAN's; about 0.55 in every run we made).
+#   next and kept (asserted below: tOF at most 0.8 of SRGAN's; 0.51 to 0.55 in every benchmark
+#   run, shipped or trained here).
 # - **The temporal discriminator: not at this budget.** With the generator held fixed, swapping
 #   the frame discriminator for the lined-up triplet one *usually* lowers tOF a little, and we do
 #   not claim it, because it does not always: over seven seeds while building the lesson the ratio
-#   ranged from 0.81 to 0.97, and a run of the lesson itself gave 1.13 (the README's results
-#   tables record the ratio of every benchmark run; the shipped networks, trained three times
-#   longer, give 0.86). The warping error moved between 0.93 and 1.02 of the frame-D network's.
+#   ranged from 0.81 to 0.97, and in the lesson's own benchmark runs (seeds 0-4, trained here) from
+#   0.90 to 1.13 (the README's results tables record every run; the shipped networks, trained
+#   three times longer, give 0.86). The warping error moved between 0.93 and 1.02 of the frame-D
+#   network's, and PSNR fell by 0.1 to 0.3 dB.
 #   Why so little? The memory has already removed most of the flicker, so the triplet
 #   discriminator has little left to find, and it must first learn what steadiness is while the
 #   generator already knows how to paint. (We also gave it a single-frame generator, which has no
