@@ -254,7 +254,7 @@ profiles.claim("05", "tOF: recurrent L1 / single-frame L1",
 # going forward, frame 1 has no history at all, coming back it has all of it. While building the
 # lesson (seeds 0 and 1, the recurrent adversarial network, the `cpu` budget, weight 1) the
 # ping-pong loss raised tOF from 0.48 and 0.47 to 0.88 and 0.82, the single-frame adversarial
-# network's level, and PSNR fell to the single-frame network's. TecoGAN trains on 10-frame clips
+# network's level, and PSNR fell to that network's too. TecoGAN trains on 10-frame clips
 # for days, where the memory is worth keeping. Exercise 5 lets you measure it yourself.
 
 # %%
@@ -311,12 +311,12 @@ viz.show_video(torch.cat([*[outputs[m][:2] for m in names], test["high"][:2]], d
 #   discriminator has little left to find, and it must first learn what steadiness is while the
 #   generator already knows how to paint. (We also gave it a single-frame generator, which has no
 #   memory: in 500 steps its tOF stayed at SRGAN's, on seeds 0 and 1. Showing it the raw triplet
-#   next to the lined-up one, as TecoGAN does, did not help either, on seeds 0 and 2.) TecoGAN trains for days, also shows its
-#   discriminator the low-resolution triplet, and has a far stronger feature network; exercise 5
-#   gives it longer.
-# - **Where tOF and the warping error disagree.** The L1 networks have the lowest warping error
-#   (a smooth frame is a steady frame) but not the lowest tOF: Farneback's flow on a blurred
-#   texture differs from its flow on the sharp truth. tOF asks "does it move like the truth?",
+#   next to the lined-up one, as TecoGAN does, did not help either, on seeds 0 and 2.) TecoGAN
+#   trains for days, also shows its discriminator the low-resolution triplet, and has a far
+#   stronger feature network; exercise 5 gives ours longer.
+# - **Where tOF and the warping error disagree.** The recurrent L1 network has a lower warping
+#   error than both recurrent adversarial ones (a smooth frame is a steady frame) but not a lower
+#   tOF: Farneback's flow on a blurred texture differs from its flow on the sharp truth. tOF asks "does it move like the truth?",
 #   the warping error "does it stay still where the truth does?". Read both.
 
 # %%
