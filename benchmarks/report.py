@@ -130,6 +130,12 @@ def render(results: dict) -> str:
         per_model = "; ".join(f"{name} {m['seconds_per_step'] * 1e3:.1f} ms" for name, m in v["models"].items())
         lines += [f"**Lesson 03's models on a GPU** (`{v['command']}`, {v['machine']['cuda']}, bf16 mixed precision): "
                   f"time per training step at batch {v['batch']} clips: {per_model}.", ""]
+    if "d_wins_at_64" in results:
+        d = results["d_wins_at_64"]
+        variants = "; ".join(f"{name}: frame FD {run['frame_fd']:.0f}, clip FD {run['clip_fd']:.0f}, speed {run['speed']:.2f}"
+                             for name, run in d["runs"].items())
+        lines += [f"**Lesson 03 at 64 x 64: the image D that wins too soon** (`{d['command']}`, {d['machine']['cuda']}, "
+                  f"{d['note']}): {variants}.", ""]
     machines = {json.dumps(v.get("machine", {}), sort_keys=True) for v in results.values() if isinstance(v, dict) and "machine" in v}
     for k, v in results.items():
         if k.startswith("lessons_"):

@@ -93,6 +93,13 @@ def test_64x64_trains_instead_of_loading_the_shipped_32x32(tmp_path):
     assert video_gans.sample_clips(trained.G, 3).shape == (3, 16, 1, 64, 64)
 
 
+def test_another_width_trains_instead_of_loading_the_shipped_width(tmp_path):
+    # the shipped generators have width 32; the gpu profile's width 64 must train, not fail to load
+    trained = video_gans.load_or_train("TGAN", run_dir=tmp_path, steps=1, batch=2, width=8)
+    assert trained.source == "trained"
+    assert video_gans.load_or_train("TGAN", run_dir=tmp_path / "shipped", steps=1, batch=2).source == "shipped"
+
+
 def test_at_metric_resolution_averages_down_to_32():
     real64 = video_gans.real_clips(64, generator=torch.Generator().manual_seed(3), size=64)
     small = video_gans.at_metric_resolution(real64)

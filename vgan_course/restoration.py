@@ -287,8 +287,8 @@ def train_restoration(method: str, *, steps: int, seed: int = 0, batch: int = 16
 
     ``start_from``: a checkpoint of :func:`train_start`; its single-frame generator is the starting
     point (inflated for the multi-frame and recurrent nets); discriminators start fresh. ``batch_fn()``
-    gives each step's clips; by default :func:`synthetic_batch` (``batch`` clips of
-    :func:`clip_frames` frames). ``checkpoint`` makes the run resumable (:func:`vgan_course.train.train`).
+    gives each step's clips (moved to ``device`` here); by default :func:`synthetic_batch` (``batch``
+    clips of :func:`clip_frames` frames). ``checkpoint`` makes the run resumable (:func:`vgan_course.train.train`).
     """
     seed_everything(seed)
     nets = {k: net.to(device) for k, net in build_networks(method, channels, factor, width).items()}
@@ -302,8 +302,9 @@ def train_restoration(method: str, *, steps: int, seed: int = 0, batch: int = 16
     if batch_fn is None:
         rng = torch.Generator().manual_seed(seed + (0 if start_from is None else 1))
         n_frames = clip_frames(method)
-        batch_fn = lambda: {k: v.to(device) for k, v in synthetic_batch(batch, n_frames, rng).items()}  # noqa: E731
-    step = restoration_step(method, nets, opts["G"], opts.get("D"), batch_fn)
+        batch_fn = lambda: synthetic_batch(batch, n_frames, rng)  # noqa: E731
+    on_device = lambda: {k: v.to(device) for k, v in batch_fn().items()}  # noqa: E731  (clips are made on the CPU)
+    step = restoration_step(method, nets, opts["G"], opts.get("D"), on_device)
     history = train.train(step, nets, opts, steps=steps, max_seconds=max_seconds, checkpoint=checkpoint,
                           checkpoint_every=200, log_every=20, progress=progress)
     return TrainedRestorer(method, nets["G"].eval(), history, "trained")

@@ -182,9 +182,9 @@ def train_style_transfer(method: str, *, steps: int, seed: int = 0, batch: int =
 
     ``start_from``: a checkpoint of :func:`train_start` whose generators and discriminators are the
     starting point (fresh optimizers; Recycle-GAN's predictors start fresh); ``None`` starts from
-    random weights. ``batch_fn()`` gives each step's unpaired clips; by default fresh
-    :func:`unpaired_batch` clips of the two-style world (``batch`` of each domain, ``size`` x
-    ``size``). ``checkpoint`` makes the run resumable (:func:`vgan_course.train.train`).
+    random weights. ``batch_fn()`` gives each step's unpaired clips (moved to ``device`` here); by
+    default fresh :func:`unpaired_batch` clips of the two-style world (``batch`` of each domain,
+    ``size`` x ``size``). ``checkpoint`` makes the run resumable (:func:`vgan_course.train.train`).
     """
     seed_everything(seed)
     nets = {k: net.to(device) for k, net in build_networks(method, width).items()}
@@ -197,7 +197,8 @@ def train_style_transfer(method: str, *, steps: int, seed: int = 0, batch: int =
     if batch_fn is None:
         rng = torch.Generator(device=device).manual_seed(seed + (0 if start_from is None else 1))
         batch_fn = lambda: unpaired_batch(batch, size, generator=rng, device=device)  # noqa: E731
-    step = style_transfer_step(method, nets, opts["G"], opts["D"], batch_fn)
+    on_device = lambda: {k: v.to(device) for k, v in batch_fn().items()}  # noqa: E731  (footage clips are on the CPU)
+    step = style_transfer_step(method, nets, opts["G"], opts["D"], on_device)
     history = train.train(step, nets, opts, steps=steps, max_seconds=max_seconds, checkpoint=checkpoint,
                           checkpoint_every=200, log_every=20, progress=progress)
     return TrainedStyleTransfer(method, nets["G_ab"].eval(), history, "trained")

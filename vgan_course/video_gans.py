@@ -162,18 +162,20 @@ def shipped_name(name: str) -> str:
     return "video_gan_" + name.lower().replace("without", "no").replace("-", "_").replace(" ", "_")
 
 
-def load_shipped(name: str, width: int = 32) -> nn.Module:
-    """The shipped generator of model ``name`` (SHA-256 checked), in eval mode on the CPU."""
-    G = build_generator(name, width)
+def load_shipped(name: str) -> nn.Module:
+    """The shipped generator of model ``name`` (width 32, 32 x 32; SHA-256 checked), in eval mode on the CPU."""
+    G = build_generator(name)
     G.load_state_dict(shipped.load_state(shipped_name(name)))
     return G.eval()
 
 
 def load_or_train(name: str, *, retrain: bool = False, run_dir: str | os.PathLike, **train_kwargs) -> TrainedVideoGAN:
     """Train only if missing: the shipped generator unless ``retrain`` (or none is shipped, or
-    ``size`` is not the shipped 32); else :func:`train_video_gan`, resumable from ``run_dir/<name>.pt``."""
-    if not retrain and train_kwargs.get("size", 32) == 32 and shipped_name(name) in shipped.read_manifest():
-        return TrainedVideoGAN(name, load_shipped(name, train_kwargs.get("width", 32)), None, "shipped")
+    ``size`` or ``width`` is not the shipped 32); else :func:`train_video_gan`, resumable from
+    ``run_dir/<name>.pt``."""
+    shipped_shape = train_kwargs.get("size", 32) == 32 and train_kwargs.get("width", 32) == 32
+    if not retrain and shipped_shape and shipped_name(name) in shipped.read_manifest():
+        return TrainedVideoGAN(name, load_shipped(name), None, "shipped")
     checkpoint = Path(run_dir) / f"{shipped_name(name)}.pt"
     return train_video_gan(name, checkpoint=checkpoint, **train_kwargs)
 
