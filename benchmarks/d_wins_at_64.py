@@ -12,6 +12,8 @@ moving average with lesson 03's metric:
   while training (instance noise; MoCoGAN's reference code has it);
 - ``dlr5e-5``: D's learning rate 4x lower; ``sn``: spectral norm on every layer of D.
 
+``d_loss_end`` is D's loss over the last logged steps: near zero, D has won.
+
 Meant for a GPU (about a minute per run there, all at once)::
 
     python benchmarks/d_wins_at_64.py --out d64.json            # then, on this machine:
@@ -37,6 +39,7 @@ VARIANTS = {  # name: (model, steps, settings)
     "noise0.2": ("frame-independent", 1500, {"noise": 0.2}),
     "dlr5e-5": ("frame-independent", 1500, {"d_lr": 5e-5}),
     "sn": ("frame-independent", 1500, {"spectral_norm": True}),
+    "MoCoGAN without video D, width64": ("MoCoGAN without video D", 1000, {"width": 64}),
     "MoCoGAN without video D, noise0.2": ("MoCoGAN without video D", 1000, {"noise": 0.2}),
     "MoCoGAN without video D, sn": ("MoCoGAN without video D", 1000, {"spectral_norm": True}),
 }
@@ -79,7 +82,9 @@ def run_variant(model: str, steps: int, width: int = 32, noise: float = 0.0, d_l
                           steps=steps, progress=False)
     reference = video_gans.real_reference(n_eval, seed=10_000, size=size)
     row = video_gans.score_clips(video_gans.sample_clips(G_average.eval(), n_eval, seed=0), reference)
+    d_losses = history.metrics["loss/d" if "loss/d" in history.metrics else "loss/d_image"]
     return {"steps": steps, "seconds": round(history.seconds, 1),
+            "d_loss_end": round(sum(d_losses[-10:]) / len(d_losses[-10:]), 4),  # mean of the last 10 logged
             **{k: round(row[k], 3) for k in ("clip_fd", "frame_fd", "identity", "speed", "roughness")}}
 
 
@@ -87,12 +92,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, help="run every variant, at once, and write them here")
     parser.add_argument("--merge", type=Path, help="fold a file written by --out into benchmarks/results.json")
-    parser.add_argument("--one", help=argparse.SUPPRESS)  # a single variant, in this process
+    parser.add_argument("--one", choices=VARIANTS, help="one variant only, in this process (on a CPU: hours)")
+    parser.add_argument("--steps", type=int, help="with --one: train this many steps instead of the variant's")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if args.one:
         model, steps, settings = VARIANTS[args.one]
-        print(json.dumps(run_variant(model, steps, **settings)))
+        print(json.dumps(run_variant(model, args.steps or steps, **settings)))
         return 0
     if args.merge:
         results = json.loads(RESULTS.read_text())

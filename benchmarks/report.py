@@ -136,6 +136,16 @@ def render(results: dict) -> str:
                              for name, run in d["runs"].items())
         lines += [f"**Lesson 03 at 64 x 64: the image D that wins too soon** (`{d['command']}`, {d['machine']['cuda']}, "
                   f"{d['note']}): {variants}.", ""]
+    if "temporal_d_at_shipping_length" in results:
+        t = results["temporal_d_at_shipping_length"]
+        def feature_ratio(scores: dict) -> float:
+            return scores["recurrent + temporal D"]["feature_distance"] / scores["recurrent adversarial"]["feature_distance"]
+
+        seeds = "; ".join(f"seed {seed}{' (the shipped networks)' if 'source' in row else ''}: tOF ratio {row['tof_ratio']:.3f}, "
+                          f"warping error ratio {row['warping_error_ratio']:.3f}, PSNR {row['psnr_difference']:+.2f} dB, "
+                          f"feature distance ratio {feature_ratio(row['scores']):.2f}" for seed, row in sorted(t["seeds"].items()))
+        lines += [f"**Lesson 05: the triplet D at the shipped networks' length, several training seeds** (`{t['command']}`; "
+                  f"recurrent + temporal D against recurrent adversarial, held-out synthetic clips): {seeds}.", ""]
     machines = {json.dumps(v.get("machine", {}), sort_keys=True) for v in results.values() if isinstance(v, dict) and "machine" in v}
     for k, v in results.items():
         if k.startswith("lessons_"):

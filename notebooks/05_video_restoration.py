@@ -300,14 +300,21 @@ viz.show_video(torch.cat([*[outputs[m][:2] for m in names], test["high"][:2]], d
 #   generator and most of that flicker goes: the texture painted in one frame is warped into the
 #   next and kept (asserted below: tOF at most 0.8 of SRGAN's; 0.51 to 0.55 in every benchmark
 #   run, shipped or trained here).
-# - **The temporal discriminator: not at this budget.** With the generator held fixed, swapping
-#   the frame discriminator for the lined-up triplet one *usually* lowers tOF a little, and we do
-#   not claim it, because it does not always: over seven seeds while building the lesson the ratio
-#   ranged from 0.81 to 0.97, and in the lesson's own benchmark runs (seeds 0-4, trained here) from
-#   0.90 to 1.13 (the README's results tables record every run; the shipped networks, trained
-#   three times longer, give 0.86). The warping error moved between 0.93 and 1.02 of the frame-D
-#   network's, and PSNR fell by 0.1 to 0.3 dB.
-#   Why so little? The memory has already removed most of the flicker, so the triplet
+# - **The temporal discriminator needs time.** With the generator held fixed, swapping the frame
+#   discriminator for the lined-up triplet one lowers tOF and the warping error, once both have
+#   trained as long as the shipped networks (3000 + 1500 steps): asserted below for the shipped
+#   networks (tOF 0.86 of the frame-D network's, warping error 0.87). The shipped pair is one
+#   training run, so we trained both again from scratch for other seeds, exactly as they were
+#   made (`python benchmarks/temporal_d_seeds.py --seeds 1 2 3`): tOF ratios 0.95, 0.76 and
+#   0.96, warping error ratios 0.85, 0.88 and 0.87. The triplet D lowered both every time, but
+#   tOF by as little as 4 %, with a PSNR from 0.5 dB below the frame-D network's to 0.8 dB above,
+#   and on seed 2 at three times its feature distance (the README has every number). The same
+#   claims are asserted for any run trained that long, such as the `gpu` profile's.
+#   After the `cpu` profile's own 500 steps per method (`RETRAIN = True`) it is a coin toss, which
+#   the lesson records and does not assert: over seven seeds while building the lesson the tOF
+#   ratio ranged from 0.81 to 0.97, in the lesson's benchmark runs (seeds 0-4, trained here) from
+#   0.90 to 1.13, and the warping error from 0.93 to 1.02 of the frame-D network's.
+#   Why so slowly? The memory has already removed most of the flicker, so the triplet
 #   discriminator has little left to find, and it must first learn what steadiness is while the
 #   generator already knows how to paint. (We also gave it a single-frame generator, which has no
 #   memory: in 500 steps its tOF stayed at SRGAN's, on seeds 0 and 1. Showing it the raw triplet
@@ -335,7 +342,13 @@ profiles.claim("05", "feature distance: single-frame adversarial / single-frame 
                srgan["feature_distance"] / single["feature_distance"], at_most=0.7, exact=exact)
 profiles.claim("05", "tOF: recurrent adversarial / single-frame adversarial",
                frame_d["tof"] / srgan["tof"], at_most=0.8, exact=exact)
-# Measured, not claimed: at this budget the triplet D's effect on tOF depends on the run (see above).
+# The triplet D's effect is asserted only for networks trained at least as long as the shipped
+# ones; after the cpu profile's 500 steps it depends on the run, and is recorded (see above).
+if shipped_models or cfg.steps >= restoration.SHIPPED_STEPS:
+    profiles.claim("05", "tOF: recurrent + temporal D / recurrent adversarial (trained >= shipped length)",
+                   temporal_d["tof"] / frame_d["tof"], at_most=1.0, exact=exact)
+    profiles.claim("05", "warping error: recurrent + temporal D / recurrent adversarial (trained >= shipped length)",
+                   temporal_d["warping_error"] / frame_d["warping_error"], at_most=0.95, exact=exact)
 profiles.record_table("05", "the temporal discriminator against the frame one" + (" (shipped networks)" if exact else ""),
                       [{"tOF ratio": round(temporal_d["tof"] / frame_d["tof"], 4),
                         "warping error ratio": round(temporal_d["warping_error"] / frame_d["warping_error"], 4),
