@@ -12,6 +12,9 @@ moving average with lesson 03's metric:
   while training (instance noise; MoCoGAN's reference code has it);
 - ``dlr5e-5``: D's learning rate 4x lower; ``sn``: spectral norm on every layer of D.
 
+On a CPU, one variant at a time (``--one NAME [--steps N] --out FILE``, an hour per 600 steps at
+64 x 64) goes into the results file's ``d_wins_at_64_cpu`` entry by ``--merge FILE``.
+
 ``d_loss_end`` is D's loss over the last logged steps: near zero, D has won.
 
 Meant for a GPU (about a minute per run there, all at once)::
@@ -40,6 +43,7 @@ VARIANTS = {  # name: (model, steps, settings)
     "dlr5e-5": ("frame-independent", 1500, {"d_lr": 5e-5}),
     "sn": ("frame-independent", 1500, {"spectral_norm": True}),
     "MoCoGAN without video D, width64": ("MoCoGAN without video D", 1000, {"width": 64}),
+    "MoCoGAN without video D, width64 sn": ("MoCoGAN without video D", 1000, {"width": 64, "spectral_norm": True}),
     "MoCoGAN without video D, noise0.2": ("MoCoGAN without video D", 1000, {"noise": 0.2}),
     "MoCoGAN without video D, sn": ("MoCoGAN without video D", 1000, {"spectral_norm": True}),
 }
@@ -96,18 +100,29 @@ def main() -> int:
     parser.add_argument("--steps", type=int, help="with --one: train this many steps instead of the variant's")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    from benchmarks.run import machine
+
     if args.one:
         model, steps, settings = VARIANTS[args.one]
-        print(json.dumps(run_variant(model, args.steps or steps, **settings)))
+        run = run_variant(model, args.steps or steps, **settings)
+        print(json.dumps(run))
+        if args.out:
+            command = f"python benchmarks/d_wins_at_64.py --one '{args.one}' --steps {run['steps']} --out FILE"
+            args.out.write_text(json.dumps({"runs": {args.one: run}, "machine": machine(), "at_once": 1,
+                                            "command": command}, indent=1) + "\n")
         return 0
-    if args.merge:
-        results = json.loads(RESULTS.read_text())
-        results["d_wins_at_64"] = json.loads(args.merge.read_text())
+    if args.merge:  # a GPU run of every variant replaces its entry; CPU runs, one variant each, add up
+        results, new = json.loads(RESULTS.read_text()), json.loads(args.merge.read_text())
+        if new["machine"].get("cuda"):
+            results["d_wins_at_64"] = new
+        else:
+            entry = results.setdefault("d_wins_at_64_cpu", {"runs": {}})
+            entry["runs"].update({name: {**run, "command": new["command"]} for name, run in new["runs"].items()})
+            entry["machine"] = new["machine"]
         RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
         return 0
     if not args.out:
         parser.error("give --out FILE or --merge FILE")
-    from benchmarks.run import machine
 
     def one(name: str) -> dict:
         done = subprocess.run([sys.executable, __file__, "--one", name], capture_output=True, text=True, cwd=ROOT)

@@ -130,12 +130,16 @@ def render(results: dict) -> str:
         per_model = "; ".join(f"{name} {m['seconds_per_step'] * 1e3:.1f} ms" for name, m in v["models"].items())
         lines += [f"**Lesson 03's models on a GPU** (`{v['command']}`, {v['machine']['cuda']}, bf16 mixed precision): "
                   f"time per training step at batch {v['batch']} clips: {per_model}.", ""]
-    if "d_wins_at_64" in results:
-        d = results["d_wins_at_64"]
-        variants = "; ".join(f"{name}: frame FD {run['frame_fd']:.0f}, clip FD {run['clip_fd']:.0f}, speed {run['speed']:.2f}"
+    for key in ("d_wins_at_64", "d_wins_at_64_cpu"):
+        if key not in results:
+            continue
+        d = results[key]
+        variants = "; ".join(f"{name} ({run['steps']} steps): frame FD {run['frame_fd']:.0f}, clip FD {run['clip_fd']:.0f}, "
+                             f"speed {run['speed']:.2f}" + (f", D's final loss {run['d_loss_end']:.3f}" if "d_loss_end" in run else "")
                              for name, run in d["runs"].items())
-        lines += [f"**Lesson 03 at 64 x 64: the image D that wins too soon** (`{d['command']}`, {d['machine']['cuda']}, "
-                  f"{d['note']}): {variants}.", ""]
+        where = f"`{d['command']}`, {d['machine']['cuda']}, {d['note']}" if key == "d_wins_at_64" else \
+            f"`python benchmarks/d_wins_at_64.py --one NAME --steps N`, {d['machine']['cpu_cores']} CPU cores, {d['machine']['threads']} threads, fp32"
+        lines += [f"**Lesson 03 at 64 x 64: the image D that wins too soon** ({where}): {variants}.", ""]
     if "temporal_d_at_shipping_length" in results:
         t = results["temporal_d_at_shipping_length"]
         def feature_ratio(scores: dict) -> float:

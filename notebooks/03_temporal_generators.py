@@ -178,7 +178,12 @@ profiles.claim("03", "metric: clip FD grows with noise 0.1 -> 0.3 -> 0.6 (smalle
 # inputs (frame FD 142 and 114), a trick MoCoGAN's reference code uses; a 4x lower
 # discriminator learning rate (1231) or spectral norm (772) helped less. One seed, on an H100:
 # `python benchmarks/d_wins_at_64.py` repeats it. So the `gpu` profile doubles the width
-# (`cfg.width`); exercise 7 reproduces the failure.
+# (`cfg.width`); exercise 7 reproduces the failure. That is not yet the whole cure. MoCoGAN
+# without the video D, whose only critic is the image D too, lost the same way at width 64 in a
+# run on a CPU (D's loss 0.001 after 600 steps, one frozen frame, frame FD 1538), and at width
+# 32 only spectral norm on its image D got it going (frame FD 338; instance noise 1357). Until
+# a GPU run of the benchmark settles it, the `gpu` profile's table may show that model frozen,
+# which says nothing about what the video D adds; no claim rests on it there.
 
 # %%
 def get(name: str) -> video_gans.TrainedVideoGAN:

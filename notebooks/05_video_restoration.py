@@ -47,7 +47,7 @@
 #   flicker (tOF, warping error), and read the trade-off between them;
 # - restore a real clip and export a before/after video.
 #
-# **Time.** `smoke` under a minute · `cpu` about 25 seconds with the shipped networks, about 6 minutes
+# **Time.** `smoke` under a minute · `cpu` under a minute with the shipped networks, about 6 minutes
 # when it trains them here (`RETRAIN = True`; measured on 2 cores, see the README) · `gpu` trains
 # each method five times longer.
 
