@@ -21,6 +21,9 @@ Meant for a GPU (about a minute per run there, all at once)::
 
     python benchmarks/d_wins_at_64.py --out d64.json            # then, on this machine:
     python benchmarks/d_wins_at_64.py --merge d64.json          # into benchmarks/results.json
+
+``--out FILE --only NAME ...`` runs some variants at once; merged, they replace those variants'
+earlier GPU runs and say which GPU ran them.
 """
 
 from __future__ import annotations
@@ -98,6 +101,7 @@ def main() -> int:
     parser.add_argument("--merge", type=Path, help="fold a file written by --out into benchmarks/results.json")
     parser.add_argument("--one", choices=VARIANTS, help="one variant only, in this process (on a CPU: hours)")
     parser.add_argument("--steps", type=int, help="with --one: train this many steps instead of the variant's")
+    parser.add_argument("--only", nargs="+", choices=VARIANTS, help="with --out: these variants only")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from benchmarks.run import machine
@@ -113,7 +117,12 @@ def main() -> int:
         return 0
     if args.merge:  # a GPU run of every variant replaces its entry; CPU runs, one variant each, add up
         results, new = json.loads(RESULTS.read_text()), json.loads(args.merge.read_text())
-        if new["machine"].get("cuda"):
+        for name in [name for name, run in new["runs"].items() if "error" in run]:
+            print(f"not merged, it failed: {name}: {new['runs'].pop(name)['error']}")
+        if new["machine"].get("cuda") and len(new["runs"]) < len(VARIANTS) and "d_wins_at_64" in results:
+            where = f"{new['machine']['cuda']}, {new['at_once']} at once, {new['machine']['date']}"
+            results["d_wins_at_64"]["runs"].update({name: {**run, "where": where} for name, run in new["runs"].items()})
+        elif new["machine"].get("cuda"):
             results["d_wins_at_64"] = new
         else:
             entry = results.setdefault("d_wins_at_64_cpu", {"runs": {}})
@@ -130,12 +139,14 @@ def main() -> int:
             return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
         return json.loads(done.stdout.strip().splitlines()[-1])
 
-    with ThreadPoolExecutor(len(VARIANTS)) as pool:
-        runs = dict(zip(VARIANTS, pool.map(one, VARIANTS)))
+    names = args.only or list(VARIANTS)
+    with ThreadPoolExecutor(len(names)) as pool:
+        runs = dict(zip(names, pool.map(one, names)))
     for name, run in runs.items():
         print(f"{name:36s} {run}")
-    args.out.write_text(json.dumps({"runs": runs, "machine": machine(), "at_once": len(VARIANTS),
-                                    "command": "python benchmarks/d_wins_at_64.py --out FILE"}, indent=1) + "\n")
+    only = " --only " + " ".join(f"'{name}'" for name in names) if args.only else ""
+    args.out.write_text(json.dumps({"runs": runs, "machine": machine(), "at_once": len(names),
+                                    "command": f"python benchmarks/d_wins_at_64.py --out FILE{only}"}, indent=1) + "\n")
     return 0
 
 

@@ -136,6 +136,7 @@ def render(results: dict) -> str:
         d = results[key]
         variants = "; ".join(f"{name} ({run['steps']} steps): frame FD {run['frame_fd']:.0f}, clip FD {run['clip_fd']:.0f}, "
                              f"speed {run['speed']:.2f}" + (f", D's final loss {run['d_loss_end']:.3f}" if "d_loss_end" in run else "")
+                             + (f" ({run['where']})" if "where" in run else "")
                              for name, run in d["runs"].items())
         where = f"`{d['command']}`, {d['machine']['cuda']}, {d['note']}" if key == "d_wins_at_64" else \
             f"`python benchmarks/d_wins_at_64.py --one NAME --steps N`, {d['machine']['cpu_cores']} CPU cores, {d['machine']['threads']} threads, fp32"

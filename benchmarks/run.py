@@ -232,6 +232,7 @@ def merge(path: Path, results: dict, only: list[str] | None) -> None:
         runs = sorted(kept + [{k: v for k, v in r.items() if k != "output_tail"} for r in entry["runs"]],
                       key=lambda r: r["seed"])
         lessons[name] = {"profile": entry["profile"], "how": entry["how"], "runs": runs, "machine": done["machine"],
+                         **({"warm_start": entry["warm_start"]} if "warm_start" in entry else {}),
                          "command": f"python benchmarks/script_lessons.py --profile {entry['profile'].split()[0]} "
                                     f"--only {name[:2]} --seeds {' '.join(str(r['seed']) for r in runs)}"}
 

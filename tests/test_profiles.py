@@ -82,6 +82,20 @@ def test_claims_assert_in_cpu_and_record_in_smoke(monkeypatch, tmp_path):
     assert json.loads(log.read_text().splitlines()[2])["profile"] == "cpu"
 
 
+def test_keep_going_records_a_failed_claim_without_raising(monkeypatch, tmp_path, capsys):
+    log = tmp_path / "claims.jsonl"
+    monkeypatch.setenv("VGAN_CLAIMS_FILE", str(log))
+    monkeypatch.setenv("VGAN_PROFILE", "gpu")
+    monkeypatch.setenv("VGAN_CLAIMS_KEEP_GOING", "1")
+    profiles.claim("xx", "too big", 2.0, at_most=1.0)
+    assert "FAILS (VGAN_CLAIMS_KEEP_GOING: going on)" in capsys.readouterr().out
+    (recorded,) = profiles.read_claims(log)
+    assert (recorded.holds, recorded.asserted) == (False, True)  # the benchmark still sees a failure
+    monkeypatch.setenv("VGAN_CLAIMS_KEEP_GOING", "0")
+    with pytest.raises(profiles.ClaimFailed):
+        profiles.claim("xx", "too big", 2.0, at_most=1.0)
+
+
 def test_claim_needs_a_bound():
     with pytest.raises(ValueError, match="needs a bound"):
         profiles.claim("xx", "no bound", 1.0)

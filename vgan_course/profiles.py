@@ -143,7 +143,9 @@ def claim(
     exact math or on shipped trained checkpoints, which must hold in every profile.
 
     Each claim is appended as one JSON line to the file named by ``VGAN_CLAIMS_FILE`` when that
-    variable is set; the benchmark collects them into the results file.
+    variable is set; the benchmark collects them into the results file. ``VGAN_CLAIMS_KEEP_GOING=1``
+    records a failed claim without raising, so that one run (on a rented GPU, say) reports every
+    claim of the lesson; the benchmark then counts the run as failed.
     """
     if at_least is None and at_most is None:
         raise ValueError("a claim needs a bound: pass at_least=..., at_most=... or both")
@@ -160,9 +162,11 @@ def claim(
     bound = " and ".join(
         f"{op} {b:g}" for op, b in ((">=", at_least), ("<=", at_most)) if b is not None
     )
+    keep_going = os.environ.get("VGAN_CLAIMS_KEEP_GOING", "0") == "1"
     status = "holds" if holds else ("FAILS" if asserted else "not yet (smoke: recorded only)")
-    print(f"claim [{lesson}] {name}: {value:.4g} (expected {bound}) -> {status}")
-    if asserted and not holds:
+    print(f"claim [{lesson}] {name}: {value:.4g} (expected {bound}) -> {status}"
+          + (" (VGAN_CLAIMS_KEEP_GOING: going on)" if asserted and not holds and keep_going else ""))
+    if asserted and not holds and not keep_going:
         raise ClaimFailed(f"[{lesson}] {name}: measured {value:.4g}, expected {bound} (profile {profile})")
 
 
