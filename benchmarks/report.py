@@ -33,8 +33,13 @@ def lesson_rows(results: dict) -> list[str]:
             failed = [r["seed"] for r in runs if r["error"]]
             profile = entry["profile"] + (f" ({entry['how']}, {entry['machine']['cuda']})" if "how" in entry else "")
             failures = "none" if not failed else "seeds " + str(failed) + (f": {entry['note']}" if "note" in entry else "")
+            trained = ""
+            if "warm_start" in entry:  # benchmarks/warm_start.py trained the networks first, side by side
+                w = entry["warm_start"]
+                trained = (f", after {max(w['seconds'].values()):.0f} s training its networks side by side "
+                           f"({w['wall_seconds_all_lessons']:.0f} s for all lessons warmed together)")
             rows.append(f"| {lesson} | {profile} | {seeds} | {statistics.mean(seconds):.0f} s "
-                        f"(max {max(seconds):.0f} s) | {failures} |")
+                        f"(max {max(seconds):.0f} s){trained} | {failures} |")
             for name in names:
                 values = [c["value"] for r in runs for c in r["claims"] if c["name"] == name]
                 held = sum(c["holds"] for r in runs for c in r["claims"] if c["name"] == name)
