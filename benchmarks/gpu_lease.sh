@@ -24,6 +24,7 @@ $py benchmarks/d_wins_at_64.py --out "$out/d64.json" \
 $py benchmarks/warm_start.py --only 03 05 --profile gpu --seed 0 --runs "$runs" > "$out/warm.log" 2>&1
 cp "$runs/warm_start.json" "$out/" 2>/dev/null
 left=$(( deadline - (SECONDS - began) - 20 ))
+(( left < 60 )) && left=60  # a late warm start: a minute anyway (the call's own limit may stop them)
 echo "warm start done at $(( SECONDS - began )) s; lessons get $left s" >> "$out/warm.log"
 for lesson in 03 05; do
     $py benchmarks/script_lessons.py --profile gpu --only $lesson --seeds 0 --runs "$runs" --keep-going \

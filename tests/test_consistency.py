@@ -98,3 +98,23 @@ def test_ci_runs_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make lab" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+@pytest.mark.parametrize("lesson", ["03_temporal_generators", "05_video_restoration"])
+def test_warm_start_reads_the_lessons_own_gpu_settings(lesson, monkeypatch):
+    """benchmarks/warm_start.py trains with the settings in the lesson's `cfg = profiles.settings(...)`:
+    if that statement changes shape, the GPU check must fail here, not train the wrong networks."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import warm_start
+
+    monkeypatch.setenv("VGAN_PROFILE", "gpu")
+    cfg = warm_start.lesson_settings(lesson)
+    assert cfg.profile == "gpu" and cfg.batch == 32
+    jobs = [job for chain in warm_start.chains(lesson) for stage in chain for job in stage]
+    if lesson.startswith("03"):
+        assert (cfg.size, cfg.width) == (64, 64) and set(cfg.steps) == {label for label, _, _ in jobs}
+    else:
+        from vgan_course import restoration
+
+        assert len(jobs) == 2 + len(restoration.METHODS) + len(restoration.CARPHONE_METHODS)  # two starts first
+        assert cfg.steps >= restoration.SHIPPED_STEPS  # so the gpu profile asserts the triplet D's claims
