@@ -63,7 +63,7 @@ def _mean_spread(values: list[float | None]) -> str:
 
 
 def table_sections(results: dict) -> list[str]:
-    """Tables the lessons recorded (``profiles.record_table``), pooled over every benchmark run.
+    """Tables the lessons recorded (``claims.record_table``), pooled over every benchmark run.
 
     Rows are grouped by their first text column (e.g. the recipe), or pooled when there is none;
     each numeric column shows mean ± sample std over all rows of the group (e.g. over every seed of

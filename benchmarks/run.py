@@ -183,7 +183,7 @@ def bench_video_gans(steps: int = 12, batch: int = 16, sizes: tuple[int, ...] = 
 
 def bench_lessons(seeds: list[int], profile: str, names: list[str] | None, retrain: bool = False) -> dict:
     """(b) Each lesson top to bottom: wall time, every claim and every table it records, per seed."""
-    from vgan_course import profiles
+    from vgan_course import claims as recorded, profiles
     from vgan_course.cli import run_notebook
 
     lessons = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -204,8 +204,8 @@ def bench_lessons(seeds: list[int], profile: str, names: list[str] | None, retra
                 except Exception as exc:  # a failed claim fails the cell: record it, go on
                     error = f"{type(exc).__name__}: {str(exc).splitlines()[-1][:300] if str(exc) else ''}"
                 seconds = time.perf_counter() - start
-                claims = profiles.read_claims(claims_file) if claims_file.exists() else []
-                tables = profiles.read_tables(claims_file) if claims_file.exists() else []
+                claims = recorded.read_claims(claims_file) if claims_file.exists() else []
+                tables = recorded.read_tables(claims_file) if claims_file.exists() else []
             runs.append({"seed": seed, "seconds": round(seconds, 1), "error": error,
                          "claims": [{"name": c.name, "value": c.value, "at_least": c.at_least, "at_most": c.at_most,
                                      "holds": c.holds} for c in claims],

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.run import machine  # noqa: E402
-from vgan_course import profiles  # noqa: E402
+from vgan_course import claims as recorded, profiles  # noqa: E402
 
 
 def run_one(script: Path, seed: int, profile: str, retrain: bool, timeout: float, threads: int,
@@ -61,8 +61,8 @@ def run_one(script: Path, seed: int, profile: str, retrain: bool, timeout: float
             output = (expired.stdout or b"").decode() if isinstance(expired.stdout, bytes) else (expired.stdout or "")
             error = f"timed out after {timeout:.0f} s"
         seconds = time.perf_counter() - start
-        claims = profiles.read_claims(claims_file) if claims_file.exists() else []
-        tables = profiles.read_tables(claims_file) if claims_file.exists() else []
+        claims = recorded.read_claims(claims_file) if claims_file.exists() else []
+        tables = recorded.read_tables(claims_file) if claims_file.exists() else []
     failed = [c.name for c in claims if c.asserted and not c.holds]
     if failed and error is None:  # --keep-going: the script ran to its end past these
         error = "claims failed: " + "; ".join(failed)

@@ -80,7 +80,7 @@ if "google.colab" in sys.modules:
 # %%
 import torch
 
-from vgan_course import cli, data, profiles, viz
+from vgan_course import claims, cli, data, profiles, viz
 
 cfg = profiles.settings(
     smoke=dict(n_clips=4),
@@ -125,8 +125,8 @@ plt.show()
 import math
 
 gaps = torch.cdist(ring.means, ring.means) + torch.eye(8) * 1e9
-profiles.claim("00", "smallest gap between ring modes / expected chord",
-               gaps.min() / (2 * 2.0 * math.sin(math.pi / 8)), at_least=0.999, at_most=1.001, exact=True)
+claims.claim("00", "smallest gap between ring modes / expected chord",
+               gaps.min() / (2 * 2.0 * math.sin(math.pi / 8)), at_least=0.999, at_most=1.001, assert_in_smoke=True)
 
 # %% [markdown]
 # ### Digits
@@ -180,8 +180,8 @@ moving = single.flow[:, t].abs().sum(1, keepdim=True) > 0  # pixels on the movin
 error_warped = (warped - frame_t).abs()[moving].mean()
 error_plain = (frame_next - frame_t).abs()[moving].mean()
 print(f"on moving pixels: |warp(x_t+1) - x_t| = {error_warped:.3f}, |x_t+1 - x_t| = {error_plain:.3f}")
-profiles.claim("00", "flow warping error / plain frame difference", error_warped / error_plain,
-               at_most=0.35, exact=True)
+claims.claim("00", "flow warping error / plain frame difference", error_warped / error_plain,
+               at_most=0.35, assert_in_smoke=True)
 
 # %%
 fig, axes = plt.subplots(1, 4, figsize=(10, 2.8))

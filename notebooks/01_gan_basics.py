@@ -50,7 +50,7 @@ import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 
-from vgan_course import data, losses, metrics, models, profiles, train, viz
+from vgan_course import claims, data, losses, metrics, models, profiles, train, viz
 
 cfg = profiles.settings(
     smoke=dict(hand_steps=50, ring_steps=150, dcgan_steps=30, dcgan_width=16, batch_2d=256, batch_images=32),
@@ -223,10 +223,10 @@ coverage = metrics.mode_coverage(trained, ring)
 print(f"untrained: near the data {near_fraction(untrained):.2f}")
 print(f"trained:   near the data {near_fraction(trained):.2f}, high quality {coverage.high_quality_fraction:.2f}, "
       f"modes covered {coverage.modes_covered}/8, samples per mode {coverage.counts.tolist()}")
-profiles.claim("01", "2-D GAN: share of samples near a mode", near_fraction(trained), at_least=0.75)
-profiles.claim("01", "2-D GAN: gain in near share over the untrained G", near_fraction(trained) - near_fraction(untrained), at_least=0.6)
-profiles.claim("01", "2-D GAN: high-quality fraction", coverage.high_quality_fraction, at_least=0.15)
-profiles.claim("01", "2-D GAN: modes covered (of 8; often fewer: mode collapse)", coverage.modes_covered, at_least=1)
+claims.claim("01", "2-D GAN: share of samples near a mode", near_fraction(trained), at_least=0.75)
+claims.claim("01", "2-D GAN: gain in near share over the untrained G", near_fraction(trained) - near_fraction(untrained), at_least=0.6)
+claims.claim("01", "2-D GAN: high-quality fraction", coverage.high_quality_fraction, at_least=0.15)
+claims.claim("01", "2-D GAN: modes covered (of 8; often fewer: mode collapse)", coverage.modes_covered, at_least=1)
 
 # %% [markdown]
 # The generator puts most of its mass on the data. The high-quality fraction is lower, and it
@@ -308,7 +308,7 @@ plt.show()
 # %%
 classifier = metrics.digit_classifier()
 accuracy = metrics.classifier_accuracy(classifier)
-profiles.claim("01", "digit classifier accuracy on held-out digits", accuracy, at_least=0.95, exact=True)
+claims.claim("01", "digit classifier accuracy on held-out digits", accuracy, at_least=0.95, assert_in_smoke=True)
 real_test, _ = data.digit_images(32, split="test")
 with torch.no_grad():
     generated = dcgan_samples()
@@ -319,9 +319,9 @@ print(f"{'':<16}{'confident':>10}{'classes':>9}{'IS':>7}")
 for name, s in scores.items():
     print(f"{name:<16}{s.confident_fraction:>10.2f}{s.classes_covered:>9d}{s.inception_score:>7.2f}")
 dcgan = scores["DCGAN"]
-profiles.claim("01", "DCGAN: confident fraction", dcgan.confident_fraction, at_least=0.4)
-profiles.claim("01", "DCGAN: digit classes covered (of 10)", dcgan.classes_covered, at_least=8)
-profiles.claim("01", "DCGAN: Inception-Score-style", dcgan.inception_score, at_least=4.5)
+claims.claim("01", "DCGAN: confident fraction", dcgan.confident_fraction, at_least=0.4)
+claims.claim("01", "DCGAN: digit classes covered (of 10)", dcgan.classes_covered, at_least=8)
+claims.claim("01", "DCGAN: Inception-Score-style", dcgan.inception_score, at_least=4.5)
 
 # %% [markdown]
 # ## 6. Walking through the latent space

@@ -59,7 +59,7 @@ import matplotlib.pyplot as plt
 import torch
 from torch.distributions import Categorical, MixtureSameFamily, Normal
 
-from vgan_course import data, losses, metrics, models, profiles, recipes, train, viz
+from vgan_course import claims, data, losses, metrics, models, profiles, recipes, train, viz
 
 cfg = profiles.settings(
     smoke=dict(dstar_steps=60, saturation_steps=20, dcgan_width=8, collapse_steps=150, ablation_steps=100,
@@ -130,7 +130,7 @@ ax.set_xlim(-4, 4)
 ax.legend(loc="upper right")
 plt.show()
 print(f"mean |D - D*| under m = (p_data + p_g)/2: {gap:.4f}")
-profiles.claim("02", "trained D vs analytic D*: mean gap under m", gap, at_most=0.05)
+claims.claim("02", "trained D vs analytic D*: mean gap under m", gap, at_most=0.05)
 
 # %% [markdown]
 # Now the value. Quadrature on the grid gives $C(G)$ from its definition and the JSD from its
@@ -163,10 +163,10 @@ def jsd(dens_p: torch.Tensor, dens_q: torch.Tensor) -> float:
 c_of_g = value_at_optimum(density_data, density_g)
 print(f"C(G) = {c_of_g:.6f};  -log 4 + 2 JSD = {-math.log(4) + 2 * jsd(density_data, density_g):.6f}")
 print(f"C(G) when p_g = p_data: {value_at_optimum(density_data, density_data):.6f}  (-log 4 = {-math.log(4):.6f})")
-profiles.claim("02", "|C(G) - (-log 4 + 2 JSD)| by quadrature", abs(c_of_g - (-math.log(4) + 2 * jsd(density_data, density_g))),
-               at_most=1e-6, exact=True)
-profiles.claim("02", "C(G) + log 4 when p_g = p_data", abs(value_at_optimum(density_data, density_data) + math.log(4)),
-               at_most=1e-6, exact=True)
+claims.claim("02", "|C(G) - (-log 4 + 2 JSD)| by quadrature", abs(c_of_g - (-math.log(4) + 2 * jsd(density_data, density_g))),
+               at_most=1e-6, assert_in_smoke=True)
+claims.claim("02", "C(G) + log 4 when p_g = p_data", abs(value_at_optimum(density_data, density_data) + math.log(4)),
+               at_most=1e-6, assert_in_smoke=True)
 
 # %% [markdown]
 # So the generator's objective has the right minimum. But look at its **shape**. Slide a
@@ -193,7 +193,7 @@ ax.legend()
 plt.show()
 slope_far = (js_curve[-1] - js_curve[-5]) / float(shifts[-1] - shifts[-5])
 print(f"JSD slope between mu = 7.2 and 8: {slope_far:.2e};  W1 slope: {(w1_curve[-1] - w1_curve[-5]) / float(shifts[-1] - shifts[-5]):.3f}")
-profiles.claim("02", "JSD slope far from the data (mu 7.2..8)", slope_far, at_least=0, at_most=1e-3, exact=True)
+claims.claim("02", "JSD slope far from the data (mu 7.2..8)", slope_far, at_least=0, at_most=1e-3, assert_in_smoke=True)
 
 # %% [markdown]
 # ## 2. Saturation: why the generator does not minimise $\log(1 - D(G(z)))$
@@ -224,7 +224,7 @@ ax.set_ylabel("gradient per sample")
 ax.legend()
 plt.show()
 formula_error = max(float((grad_minimax + d_of_fake).abs().max()), float((grad_ns + (1 - d_of_fake)).abs().max()))
-profiles.claim("02", "autograd of the generator losses vs the formulas (max error)", formula_error, at_most=1e-6, exact=True)
+claims.claim("02", "autograd of the generator losses vs the formulas (max error)", formula_error, at_most=1e-6, assert_in_smoke=True)
 
 # %% [markdown]
 # Does it matter in a real run? Train the DCGAN of lesson 01 on digits from the same start
@@ -283,7 +283,7 @@ ratio = statistics.median(norms_ns[later]) / statistics.median(norms_minimax[lat
 print(f"median gradient norm, steps {cfg.saturation_steps // 3}..{cfg.saturation_steps}: "
       f"non-saturating {statistics.median(norms_ns[later]):.3g}, minimax {statistics.median(norms_minimax[later]):.3g}, "
       f"ratio {ratio:.0f}")
-profiles.claim("02", "early DCGAN: G gradient norm, non-saturating / minimax (median)", ratio, at_least=10)
+claims.claim("02", "early DCGAN: G gradient norm, non-saturating / minimax (median)", ratio, at_least=10)
 
 # %% [markdown]
 # Within a few dozen steps the discriminator wins, $D(G(z))$ drops towards 0, and the minimax
@@ -342,8 +342,8 @@ gp = losses.gradient_penalty(lambda v: v @ w, real_points, fake_points, weight=1
 r1 = losses.r1_penalty(lambda v: 0.5 * (v ** 2).sum(dim=1), real_points, gamma=2.0)
 print(f"WGAN-GP of a linear critic with |w| = 5: {gp.item():.4f} (expected 10 * 4^2 = 160)")
 print(f"R1 of D = |x|^2/2 with gamma 2: {r1.item():.4f} (expected E|x|^2 = {(real_points ** 2).sum(1).mean().item():.4f})")
-profiles.claim("02", "WGAN-GP penalty of a linear critic, error", abs(gp.item() - 160.0), at_most=1e-3, exact=True)
-profiles.claim("02", "R1 penalty of |x|^2/2, error", abs(r1.item() - (real_points ** 2).sum(1).mean().item()), at_most=1e-4, exact=True)
+claims.claim("02", "WGAN-GP penalty of a linear critic, error", abs(gp.item() - 160.0), at_most=1e-3, assert_in_smoke=True)
+claims.claim("02", "R1 penalty of |x|^2/2, error", abs(r1.item() - (real_points ** 2).sum(1).mean().item()), at_most=1e-4, assert_in_smoke=True)
 
 D_sn = models.spectral_norm(models.MLPDiscriminator())
 with torch.no_grad():
@@ -353,8 +353,8 @@ with torch.no_grad():
     sigmas = [float(torch.linalg.matrix_norm(layer.weight, ord=2)) for layer in D_sn.modules()
               if isinstance(layer, torch.nn.Linear)]
 print("largest singular value of each layer after spectral norm:", [f"{s:.3f}" for s in sigmas])
-profiles.claim("02", "spectral norm: largest singular value per layer (max |sigma - 1|)",
-               max(abs(s - 1) for s in sigmas), at_most=0.02, exact=True)
+claims.claim("02", "spectral norm: largest singular value per layer (max |sigma - 1|)",
+               max(abs(s - 1) for s in sigmas), at_most=0.02, assert_in_smoke=True)
 
 # %% [markdown]
 # ## 4. Dynamics: the Dirac-GAN
@@ -422,10 +422,10 @@ axes[0].legend(loc="lower left", fontsize=8)
 plt.show()
 radius = {name: (path[-1].norm() / path[0].norm()).item() for name, path in paths.items()}
 print("distance to the equilibrium after 500 steps / at the start:", {k: round(v, 4) for k, v in radius.items()})
-profiles.claim("02", "Dirac-GAN simultaneous: final / initial distance", radius["simultaneous"], at_least=1.3, exact=True)
-profiles.claim("02", "Dirac-GAN alternating: final / initial distance", radius["alternating"], at_least=0.9, at_most=1.1, exact=True)
-profiles.claim("02", "Dirac-GAN alternating + R1: final / initial distance", radius["alternating + R1 (gamma 1)"],
-               at_most=1e-3, exact=True)
+claims.claim("02", "Dirac-GAN simultaneous: final / initial distance", radius["simultaneous"], at_least=1.3, assert_in_smoke=True)
+claims.claim("02", "Dirac-GAN alternating: final / initial distance", radius["alternating"], at_least=0.9, at_most=1.1, assert_in_smoke=True)
+claims.claim("02", "Dirac-GAN alternating + R1: final / initial distance", radius["alternating + R1 (gamma 1)"],
+               at_most=1e-3, assert_in_smoke=True)
 
 # %% [markdown]
 # That is lesson 01's picture of a generator "circling around the modes", in two dimensions.
@@ -459,7 +459,7 @@ plt.show()
 for name, run in collapse_runs.items():
     print(f"{name}: modes covered over training {[metrics.mode_coverage(s, mixtures[name]).modes_covered for _, s in run.snapshots]}")
 grid_final = collapse_runs["grid of 25"].coverage
-profiles.claim("02", "plain GAN on the grid of 25: modes covered (mode collapse: fewer than 25)", grid_final.modes_covered,
+claims.claim("02", "plain GAN on the grid of 25: modes covered (mode collapse: fewer than 25)", grid_final.modes_covered,
                at_most=24)
 
 # %% [markdown]
@@ -500,7 +500,7 @@ ablation_seconds = time.perf_counter() - start
 table = recipes.summarise(ablation_runs)
 print(f"ring of 8, {cfg.ablation_steps} generator steps, seeds {ablation_seeds}, {ablation_seconds:.0f} s in all\n")
 print(recipes.format_table(table, ring.n_modes))
-profiles.record_table("02", "mode-collapse ablation (ring of 8)", [
+claims.record_table("02", "mode-collapse ablation (ring of 8)", [
     {"recipe": r.recipe, "seed": r.seed, "modes_covered": r.coverage.modes_covered, "modes_near": r.near.modes_covered,
      "high_quality": round(r.coverage.high_quality_fraction, 4), "seconds": round(r.seconds, 1),
      "steps": cfg.ablation_steps, "ablation_seconds": round(ablation_seconds, 1)} for r in ablation_runs])
@@ -569,15 +569,15 @@ def mean_of(recipe_name: str, key: str) -> float:
 
 
 base, r1, mbstd = plain.name, "+ R1 penalty (gamma 1)", "+ minibatch std feature"
-profiles.claim("02", "ablation: R1 mean modes near (of 8)", mean_of(r1, "near_modes_mean"), at_least=7.5)
-profiles.claim("02", "ablation: R1 - plain, mean modes near", mean_of(r1, "near_modes_mean") - mean_of(base, "near_modes_mean"),
+claims.claim("02", "ablation: R1 mean modes near (of 8)", mean_of(r1, "near_modes_mean"), at_least=7.5)
+claims.claim("02", "ablation: R1 - plain, mean modes near", mean_of(r1, "near_modes_mean") - mean_of(base, "near_modes_mean"),
                at_least=0.0)
-profiles.claim("02", "ablation: minibatch std mean modes near (of 8)", mean_of(mbstd, "near_modes_mean"), at_least=6.5)
-profiles.claim("02", "ablation: L2 weight decay - plain, mean modes covered (no gain beyond the noise)",
+claims.claim("02", "ablation: minibatch std mean modes near (of 8)", mean_of(mbstd, "near_modes_mean"), at_least=6.5)
+claims.claim("02", "ablation: L2 weight decay - plain, mean modes covered (no gain beyond the noise)",
                mean_of("+ L2 weight decay 1e-3", "modes_mean") - mean_of(base, "modes_mean"), at_most=2.5)
-profiles.claim("02", "ablation: lower learning rates - plain, mean high-quality fraction",
+claims.claim("02", "ablation: lower learning rates - plain, mean high-quality fraction",
                mean_of("lower learning rates (2e-4)", "quality_mean") - mean_of(base, "quality_mean"), at_most=-0.2)
-profiles.claim("02", "ablation: spectral norm + hinge mean high-quality fraction",
+claims.claim("02", "ablation: spectral norm + hinge mean high-quality fraction",
                mean_of("spectral norm + hinge", "quality_mean"), at_most=0.1)
 
 # %% [markdown]

@@ -62,7 +62,7 @@ import time
 
 import torch
 
-from vgan_course import data, metrics, profiles, style_transfer, viz
+from vgan_course import claims, data, metrics, profiles, style_transfer, viz
 
 cfg = profiles.settings(
     smoke=dict(start_steps=3, steps=2, batch=2, n_test=16),
@@ -186,9 +186,9 @@ viz.show_video(torch.cat([test.plain[:4], outputs["per-frame CycleGAN"][:4], tes
 rows = {"hidden truth (B)": style_transfer.evaluate_outputs(test.styled, test)}
 rows["per-frame CycleGAN"] = style_transfer.evaluate_outputs(outputs["per-frame CycleGAN"], test)
 print(style_transfer.format_results(rows))
-profiles.claim("04", "warping error: per-frame CycleGAN / hidden truth",
+claims.claim("04", "warping error: per-frame CycleGAN / hidden truth",
                rows["per-frame CycleGAN"]["warping_error"] / rows["hidden truth (B)"]["warping_error"], at_least=1.5,
-               exact=trained["per-frame CycleGAN"].source == "shipped")
+               assert_in_smoke=trained["per-frame CycleGAN"].source == "shipped")
 
 # %% [markdown]
 # ## 2. The temporal loss
@@ -289,7 +289,7 @@ for method, out in outputs.items():
     rows[method] = style_transfer.evaluate_outputs(out, test)
 print(style_transfer.format_results(rows))
 shipped_models = all(t.source == "shipped" for t in trained.values())
-profiles.record_table("04", "results table (shipped generators)" if shipped_models else "results table (trained here)",
+claims.record_table("04", "results table (shipped generators)" if shipped_models else "results table (trained here)",
                       [{"method": name, **{k: round(v, 4) if math.isfinite(v) else None for k, v in row.items()}}
                        for name, row in rows.items()])  # the truth's PSNR against itself is infinite: left empty
 viz.show_video(torch.cat([test.plain[:2], *[out[:2] for out in outputs.values()], test.styled[:2]]), ncol=2,
@@ -320,16 +320,16 @@ for m in outputs:
     print(f"{m:42s} warping error x{flicker[m]:.2f}, tOF x{rows[m]['tof'] / rows['per-frame CycleGAN']['tof']:.2f}, "
           f"PSNR {rows[m]['psnr'] - rows['per-frame CycleGAN']['psnr']:+.2f} dB (relative to per-frame)")
 exact = shipped_models  # claims on the shipped generators hold in every profile
-profiles.claim("04", "warping error: temporal loss (exact flow) / per-frame",
-               flicker["CycleGAN + temporal loss (exact flow)"], at_most=0.8, exact=exact)
-profiles.claim("04", "style accuracy: temporal loss (exact flow) - per-frame",
-               style_change["CycleGAN + temporal loss (exact flow)"], at_least=-0.05, exact=exact)
-profiles.claim("04", "PSNR: temporal loss (exact flow) - per-frame (dB)",
-               rows["CycleGAN + temporal loss (exact flow)"]["psnr"] - rows["per-frame CycleGAN"]["psnr"], at_least=0, exact=exact)
-profiles.claim("04", "warping error: temporal loss (estimated flow) / per-frame",
-               flicker["CycleGAN + temporal loss (estimated flow)"], at_most=0.9, exact=exact)
-profiles.claim("04", "style accuracy: temporal loss (estimated flow) - per-frame",
-               style_change["CycleGAN + temporal loss (estimated flow)"], at_least=-0.05, exact=exact)
+claims.claim("04", "warping error: temporal loss (exact flow) / per-frame",
+               flicker["CycleGAN + temporal loss (exact flow)"], at_most=0.8, assert_in_smoke=exact)
+claims.claim("04", "style accuracy: temporal loss (exact flow) - per-frame",
+               style_change["CycleGAN + temporal loss (exact flow)"], at_least=-0.05, assert_in_smoke=exact)
+claims.claim("04", "PSNR: temporal loss (exact flow) - per-frame (dB)",
+               rows["CycleGAN + temporal loss (exact flow)"]["psnr"] - rows["per-frame CycleGAN"]["psnr"], at_least=0, assert_in_smoke=exact)
+claims.claim("04", "warping error: temporal loss (estimated flow) / per-frame",
+               flicker["CycleGAN + temporal loss (estimated flow)"], at_most=0.9, assert_in_smoke=exact)
+claims.claim("04", "style accuracy: temporal loss (estimated flow) - per-frame",
+               style_change["CycleGAN + temporal loss (estimated flow)"], at_least=-0.05, assert_in_smoke=exact)
 
 # %% [markdown]
 # ## 5. Real footage
@@ -356,11 +356,11 @@ for method in style_transfer.FOOTAGE_METHODS:
     print(f"{method}: " + ", ".join(f"{k} {v:.4f}" for k, v in footage_rows[method].items()))
 side_by_side = torch.cat([clip, *restyled.values()], dim=-1)  # input | per-frame | temporal, side by side
 viz.show_video(side_by_side, ncol=1, scale=3, caption="carphone (held out): input, per-frame CycleGAN, + temporal loss")
-profiles.record_table("04", "real footage (shipped generators)",
+claims.record_table("04", "real footage (shipped generators)",
                       [{"method": m, **{k: round(v, 4) for k, v in r.items()}} for m, r in footage_rows.items()])
-profiles.claim("04", "real footage: warping error, temporal loss / per-frame",
+claims.claim("04", "real footage: warping error, temporal loss / per-frame",
                footage_rows["CycleGAN + temporal loss (estimated flow)"]["warping_error"]
-               / footage_rows["per-frame CycleGAN"]["warping_error"], at_most=0.8, exact=True)
+               / footage_rows["per-frame CycleGAN"]["warping_error"], at_most=0.8, assert_in_smoke=True)
 
 # %% [markdown]
 # `input_warping_error` is the floor: the input itself, warped by its own estimated flow, is not

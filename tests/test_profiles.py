@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from vgan_course import profiles
+from vgan_course import claims, profiles
 
 
 def test_profile_from_environment(monkeypatch):
@@ -65,16 +65,16 @@ def test_claims_assert_in_cpu_and_record_in_smoke(monkeypatch, tmp_path):
     log = tmp_path / "claims.jsonl"
     monkeypatch.setenv("VGAN_CLAIMS_FILE", str(log))
     monkeypatch.setenv("VGAN_PROFILE", "smoke")
-    profiles.claim("xx", "too small, smoke", 0.1, at_least=0.5)  # recorded, not asserted
-    with pytest.raises(profiles.ClaimFailed, match="measured 0.1, expected >= 0.5"):
-        profiles.claim("xx", "exact math", 0.1, at_least=0.5, exact=True)
+    claims.claim("xx", "too small, smoke", 0.1, at_least=0.5)  # recorded, not asserted
+    with pytest.raises(claims.ClaimFailed, match="measured 0.1, expected >= 0.5"):
+        claims.claim("xx", "exact math", 0.1, at_least=0.5, assert_in_smoke=True)
     monkeypatch.setenv("VGAN_PROFILE", "cpu")
-    profiles.claim("xx", "fine", 0.7, at_least=0.5, at_most=1.0)
-    with pytest.raises(profiles.ClaimFailed):
-        profiles.claim("xx", "too big", 2.0, at_most=1.0)
-    with pytest.raises(profiles.ClaimFailed):
-        profiles.claim("xx", "not a number", float("nan"), at_least=0.0)
-    recorded = profiles.read_claims(log)
+    claims.claim("xx", "fine", 0.7, at_least=0.5, at_most=1.0)
+    with pytest.raises(claims.ClaimFailed):
+        claims.claim("xx", "too big", 2.0, at_most=1.0)
+    with pytest.raises(claims.ClaimFailed):
+        claims.claim("xx", "not a number", float("nan"), at_least=0.0)
+    recorded = claims.read_claims(log)
     assert [(c.name, c.holds, c.asserted) for c in recorded] == [
         ("too small, smoke", False, False), ("exact math", False, True), ("fine", True, True),
         ("too big", False, True), ("not a number", False, True),
@@ -87,28 +87,28 @@ def test_keep_going_records_a_failed_claim_without_raising(monkeypatch, tmp_path
     monkeypatch.setenv("VGAN_CLAIMS_FILE", str(log))
     monkeypatch.setenv("VGAN_PROFILE", "gpu")
     monkeypatch.setenv("VGAN_CLAIMS_KEEP_GOING", "1")
-    profiles.claim("xx", "too big", 2.0, at_most=1.0)
-    assert "FAILS (VGAN_CLAIMS_KEEP_GOING: going on)" in capsys.readouterr().out
-    (recorded,) = profiles.read_claims(log)
+    claims.claim("xx", "too big", 2.0, at_most=1.0)
+    assert "FAILS (--keep-going: going on)" in capsys.readouterr().out
+    (recorded,) = claims.read_claims(log)
     assert (recorded.holds, recorded.asserted) == (False, True)  # the benchmark still sees a failure
     monkeypatch.setenv("VGAN_CLAIMS_KEEP_GOING", "0")
-    with pytest.raises(profiles.ClaimFailed):
-        profiles.claim("xx", "too big", 2.0, at_most=1.0)
+    with pytest.raises(claims.ClaimFailed):
+        claims.claim("xx", "too big", 2.0, at_most=1.0)
 
 
 def test_claim_needs_a_bound():
     with pytest.raises(ValueError, match="needs a bound"):
-        profiles.claim("xx", "no bound", 1.0)
+        claims.claim("xx", "no bound", 1.0)
 
 
 def test_tables_are_recorded_beside_claims(monkeypatch, tmp_path):
     claims_file = tmp_path / "claims.jsonl"
     monkeypatch.setenv("VGAN_CLAIMS_FILE", str(claims_file))
     monkeypatch.setenv("VGAN_PROFILE", "smoke")
-    profiles.claim("99", "x", 1.0, at_least=0)
-    profiles.record_table("99", "ablation", [{"recipe": "plain", "seed": 0, "modes": 3}])
-    assert [c.name for c in profiles.read_claims(claims_file)] == ["x"]
-    (table,) = profiles.read_tables(claims_file)
+    claims.claim("99", "x", 1.0, at_least=0)
+    claims.record_table("99", "ablation", [{"recipe": "plain", "seed": 0, "modes": 3}])
+    assert [c.name for c in claims.read_claims(claims_file)] == ["x"]
+    (table,) = claims.read_tables(claims_file)
     assert table["table"] == "ablation" and table["rows"][0]["modes"] == 3 and table["profile"] == "smoke"
     with pytest.raises(ValueError, match="non-empty list of dicts"):
-        profiles.record_table("99", "empty", [])
+        claims.record_table("99", "empty", [])

@@ -1,6 +1,6 @@
 """Profiles, seeds, device and measured claims: the settings every lesson starts from.
 
-Three profiles, one notebook (DESIGN.md, principle 2):
+Three profiles, one notebook:
 
 - ``smoke``: every notebook in seconds, for the test suite;
 - ``cpu``: a 2-core laptop, each lesson's training in a few minutes;
@@ -12,15 +12,13 @@ Three profiles, one notebook (DESIGN.md, principle 2):
     cfg = settings(smoke=dict(steps=20), cpu=dict(steps=2000), gpu=dict(steps=20000))
     cfg.steps  # the value for the current profile
 
-and every number a lesson claims goes through :func:`claim` (principle 3).
+and every number a lesson claims goes through :func:`vgan_course.claims.claim`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import random
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -102,109 +100,3 @@ def settings(**per_profile: dict) -> SimpleNamespace:
     if reserved:
         raise ValueError(f"{sorted(reserved)} are set by the course, not by settings()")
     return SimpleNamespace(profile=profile, seed=current_seed(), device=device(), **chosen)
-
-
-# --- Measured claims (DESIGN.md, principle 3) --------------------------------------------
-
-
-@dataclass
-class Claim:
-    """One measured statement of a lesson, e.g. "the DCGAN covers at least 7 digit classes"."""
-
-    lesson: str
-    name: str
-    value: float
-    at_least: float | None
-    at_most: float | None
-    exact: bool
-    profile: str
-    seed: int
-    holds: bool
-    asserted: bool
-
-
-class ClaimFailed(AssertionError):
-    """A lesson's measured claim did not hold in a profile where it must."""
-
-
-def claim(
-    lesson: str,
-    name: str,
-    value: float,
-    *,
-    at_least: float | None = None,
-    at_most: float | None = None,
-    exact: bool = False,
-) -> None:
-    """Record a measured claim and assert it where the profile requires.
-
-    Claims assert in the ``cpu`` and ``gpu`` profiles. In ``smoke`` they are recorded without
-    asserting (a few training steps prove nothing), except ``exact=True`` claims: those made on
-    exact math or on shipped trained checkpoints, which must hold in every profile.
-
-    Each claim is appended as one JSON line to the file named by ``VGAN_CLAIMS_FILE`` when that
-    variable is set; the benchmark collects them into the results file. ``VGAN_CLAIMS_KEEP_GOING=1``
-    records a failed claim without raising, so that one run (on a rented GPU, say) reports every
-    claim of the lesson; the benchmark then counts the run as failed.
-    """
-    if at_least is None and at_most is None:
-        raise ValueError("a claim needs a bound: pass at_least=..., at_most=... or both")
-    value = float(value)
-    holds = bool(np.isfinite(value))
-    if at_least is not None:
-        holds = holds and value >= at_least
-    if at_most is not None:
-        holds = holds and value <= at_most
-    profile = current_profile()
-    asserted = exact or profile in ("cpu", "gpu")
-    record = Claim(lesson, name, value, at_least, at_most, exact, profile, current_seed(), holds, asserted)
-    _append_claim(record)
-    bound = " and ".join(
-        f"{op} {b:g}" for op, b in ((">=", at_least), ("<=", at_most)) if b is not None
-    )
-    keep_going = os.environ.get("VGAN_CLAIMS_KEEP_GOING", "0") == "1"
-    status = "holds" if holds else ("FAILS" if asserted else "not yet (smoke: recorded only)")
-    print(f"claim [{lesson}] {name}: {value:.4g} (expected {bound}) -> {status}"
-          + (" (VGAN_CLAIMS_KEEP_GOING: going on)" if asserted and not holds and keep_going else ""))
-    if asserted and not holds and not keep_going:
-        raise ClaimFailed(f"[{lesson}] {name}: measured {value:.4g}, expected {bound} (profile {profile})")
-
-
-def record_table(lesson: str, name: str, rows: list[dict]) -> None:
-    """Record a table a lesson measured (an ablation, a results table) for the benchmark.
-
-    ``rows`` is a list of flat dicts of numbers and strings, e.g. one row per (method, seed).
-    Nothing is asserted; the benchmark stores the table in its results file and README quotes it.
-    """
-    if not rows or not all(isinstance(row, dict) for row in rows):
-        raise ValueError("rows must be a non-empty list of dicts")
-    _append_line({"table": name, "lesson": lesson, "profile": current_profile(), "seed": current_seed(),
-                  "rows": rows})
-
-
-def _append_claim(record: Claim) -> None:
-    _append_line(asdict(record))
-
-
-def _append_line(record: dict) -> None:
-    path = os.environ.get("VGAN_CLAIMS_FILE")
-    if not path:
-        return
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(json.dumps(record) + "\n")
-
-
-def _read_lines(path: str | os.PathLike) -> list[dict]:
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
-
-
-def read_claims(path: str | os.PathLike) -> list[Claim]:
-    """All claims recorded in a ``VGAN_CLAIMS_FILE``, in order."""
-    return [Claim(**record) for record in _read_lines(path) if "table" not in record]
-
-
-def read_tables(path: str | os.PathLike) -> list[dict]:
-    """All tables recorded in a ``VGAN_CLAIMS_FILE`` by :func:`record_table`, in order."""
-    return [record for record in _read_lines(path) if "table" in record]
