@@ -3,6 +3,8 @@
 - :mod:`.mixtures`: 2-D Gaussian mixtures (ring of 8, grid of 25) for lessons 01-02;
 - :mod:`.digits`: scikit-learn's bundled 8x8 digits, upsampled, as images;
 - :mod:`.moving`: moving digits and moving shapes clips with labels and exact optical flow;
+- :mod:`.captions`: captioned moving digits ("digit 3 moves left"), the prompt tokenizer, and the
+  same captions as sounds (lesson 06);
 - :mod:`.flow`: warping a frame by an optical flow field, estimating the flow of real footage,
   occlusion masks;
 - :mod:`.styles`: moving digits drawn in two styles, with the paired truth, exact flow and
@@ -16,6 +18,8 @@
 Nothing here downloads anything (DESIGN.md, principle 1).
 """
 
+from . import captions
+from .captions import CaptionedClips, captioned_digits, parse_prompt, tokenize
 from .degradations import (DEGRADATIONS, Degradation, add_noise, blur, codec_damage, degrade, downsample,
                            drop_frames, upsample_bicubic)
 from .digits import digit_images, digit_sprites
@@ -27,6 +31,7 @@ from .styles import StyledClips, two_style_clips
 from .video_files import SAMPLE_VIDEOS, cut_clips, read_video, sample_video
 
 __all__ = [
+    "CaptionedClips", "captioned_digits", "captions", "parse_prompt", "tokenize",
     "DEGRADATIONS", "Degradation", "add_noise", "blur", "codec_damage", "degrade", "downsample",
     "drop_frames", "upsample_bicubic", "TRAIN_FRAMES", "VideoPair", "carphone_pair", "random_patch_clips",
     "Clips",
