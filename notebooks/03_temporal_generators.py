@@ -62,15 +62,12 @@ import time
 import matplotlib.pyplot as plt
 import torch
 
-from vgan_course import claims, data, metrics, models, profiles, video_gans, viz
+from vgan_course import claims, data, losses, methods, metrics, models, profiles, viz
 
-cfg = profiles.settings(
-    smoke=dict(steps=dict.fromkeys(video_gans.MODELS, 3), batch=4, n_eval=256, size=32, width=32),
-    cpu=dict(steps={"frame-independent": 1000, "VGAN": 500, "TGAN": 500, "MoCoGAN": 1000,
-                    "MoCoGAN without video D": 500}, batch=16, n_eval=512, size=32, width=32),
-    gpu=dict(steps={"frame-independent": 3000, "VGAN": 2000, "TGAN": 2000, "MoCoGAN": 2000,
-                    "MoCoGAN without video D": 2000}, batch=32, n_eval=1024, size=64, width=64),
-)
+# Settings per profile live with the lesson's methods (vgan_course/methods/temporal_generators.py),
+# so that `vgan-course train` trains exactly what this notebook trains.
+lesson = methods.lesson("03_temporal_generators")
+cfg = lesson.config()  # the current profile's settings, seed and device
 # Train only if missing: False loads the generators shipped with the course (trained longer by
 # `vgan-course train-checkpoints`, at 32 x 32); True trains every model here, for cfg.steps
 # steps. The gpu profile works at 64 x 64 (cfg.size) with twice the channels (cfg.width, see
@@ -88,7 +85,7 @@ print(cfg, "RETRAIN =", RETRAIN)
 # at 1 to 2.5 pixels per frame (twice that at 64 x 64).
 
 # %%
-real = video_gans.real_clips(8, generator=torch.Generator().manual_seed(cfg.seed), size=cfg.size)
+real = data.digit_clips(8, cfg.size, generator=torch.Generator().manual_seed(cfg.seed))
 viz.show_video(real, caption="real clips: one digit each, constant speed, bouncing off the walls")
 
 # %% [markdown]
@@ -109,11 +106,11 @@ viz.show_video(real, caption="real clips: one digit each, constant speed, bounci
 # must: shuffling the frames of real clips (same frames, no motion) and freezing them (first
 # frame repeated) must score far above the floor, and more added noise must score higher.
 # The network sees 32 x 32 clips; at 64 x 64 every clip, real or generated, is first averaged
-# down to 32 x 32 (`video_gans.at_metric_resolution`), so the numbers of all profiles compare.
+# down to 32 x 32 (`metrics.at_metric_resolution`), so the numbers of all profiles compare.
 
 # %%
-reference = video_gans.real_reference(cfg.n_eval, seed=10_000 + cfg.seed, size=cfg.size)  # real clips + features, once
-second_real = video_gans.real_clips(cfg.n_eval, generator=torch.Generator().manual_seed(20_000 + cfg.seed), size=cfg.size)
+reference = metrics.real_reference(cfg.n_eval, seed=10_000 + cfg.seed, size=cfg.size)  # real clips + features, once
+second_real = data.digit_clips(cfg.n_eval, cfg.size, generator=torch.Generator().manual_seed(20_000 + cfg.seed))
 controls = {
     "real (the floor)": second_real,
     "real, frames shuffled": metrics.shuffled(second_real, torch.Generator().manual_seed(cfg.seed)),
@@ -121,8 +118,10 @@ controls = {
 }
 for sigma in (0.1, 0.3, 0.6):
     controls[f"real + noise {sigma}"] = (second_real + sigma * torch.randn_like(second_real)).clamp(-1, 1)
-rows = {name: video_gans.score_clips(clips, reference) for name, clips in controls.items()}
-print(video_gans.format_results(rows))
+COLUMNS = {"clip_fd": "clip FD", "clip_fd_low": "(5%", "clip_fd_high": "95%)", "frame_fd": "frame FD",
+           "identity": "identity", "speed": "speed px/frame", "roughness": "roughness"}
+rows = {name: metrics.score_clips(clips, reference) for name, clips in controls.items()}
+print(viz.format_table(rows, COLUMNS))
 
 # %% [markdown]
 # The shuffled clips have *exactly* the frames of the floor set, so their frame FD is the floor's,
@@ -154,11 +153,12 @@ claims.claim("03", "metric: clip FD grows with noise 0.1 -> 0.3 -> 0.6 (smallest
 # so two consecutive frames differ as much as any two frames of the whole data set: a different
 # digit, somewhere else. No training can fix this; it is the sampling procedure itself.
 #
-# Every model in this lesson goes through one call, `video_gans.load_or_train`: it loads the
-# generator shipped with the course, or, with `RETRAIN = True` (or when none is shipped), trains
-# it here with `video_gans.train_video_gan`, which resumes from its checkpoint in `run` if the
-# run is interrupted. Open `vgan_course/video_gans.py`: each model is a generator from
-# `vgan_course/models/video.py` and the discriminators it plays against.
+# Every model of this lesson is a *method* of `vgan_course.methods.temporal_generators`: its
+# generator (from `vgan_course/models/video.py`), the discriminators it plays against, its
+# optimizers and its training step. `methods.load_or_train` loads the generator shipped with the
+# course, or, with `RETRAIN = True` (or when none is shipped), trains it here; an interrupted
+# run resumes from its checkpoint in `run`. The baseline's step is lesson 01's image-GAN step
+# (`train.gan_step`), on single frames of real clips.
 #
 # One detail of that recipe matters a lot for short runs. GAN training does not converge to a
 # point; the generator keeps swinging around as the discriminators chase it. Stop at step 1000
@@ -188,17 +188,15 @@ claims.claim("03", "metric: clip FD grows with noise 0.1 -> 0.3 -> 0.6 (smallest
 # as about the missing video D; no claim rests on it there.
 
 # %%
-def get(name: str) -> video_gans.TrainedVideoGAN:
-    start = time.perf_counter()
-    trained = video_gans.load_or_train(name, retrain=RETRAIN, run_dir=run, steps=cfg.steps[name], seed=cfg.seed,
-                                       batch=cfg.batch, size=cfg.size, width=cfg.width, device=cfg.device)
-    how = "shipped" if trained.source == "shipped" else f"trained {trained.history.steps[-1] if trained.history.steps else 0} steps"
-    print(f"{name}: {how}, {time.perf_counter() - start:.0f} s")
+def get(name: str, step=None) -> methods.Trained:
+    """The generator of method ``name``: shipped, or trained here with ``step`` (default: the package's)."""
+    trained = methods.load_or_train(lesson.methods[name], cfg, retrain=RETRAIN, run_dir=run, step=step)
+    print(trained.describe())
     return trained
 
 
 trained = {"frame-independent": get("frame-independent")}
-samples = {"frame-independent": video_gans.sample_clips(trained["frame-independent"].G, cfg.n_eval, seed=cfg.seed)}
+samples = {"frame-independent": models.sample_clips(trained["frame-independent"].network, cfg.n_eval, seed=cfg.seed)}
 viz.show_video(samples["frame-independent"][:8], caption="frame-independent: every frame a new digit, somewhere else")
 
 # %% [markdown]
@@ -209,8 +207,8 @@ viz.show_video(samples["frame-independent"][:8], caption="frame-independent: eve
 # straight lines, so theirs is small).
 
 # %%
-small_real = video_gans.at_metric_resolution(second_real)  # the metric network's 32 x 32 (a no-op at 32)
-small_fi = video_gans.at_metric_resolution(samples["frame-independent"])
+small_real = metrics.at_metric_resolution(second_real)  # the metric network's 32 x 32 (a no-op at 32)
+small_fi = metrics.at_metric_resolution(samples["frame-independent"])
 real_motion, fi_motion = metrics.motion_statistics(small_real), metrics.motion_statistics(small_fi)
 fi_identity = metrics.identity_consistency(small_fi)
 print(f"real:              identity {metrics.identity_consistency(small_real):.2f}, speed {real_motion.speed:.2f} px/frame, "
@@ -218,7 +216,73 @@ print(f"real:              identity {metrics.identity_consistency(small_real):.2
 print(f"frame-independent: identity {fi_identity:.2f}, speed {fi_motion.speed:.2f} px/frame, roughness {fi_motion.roughness:.2f}")
 
 # %% [markdown]
-# ## 2. VGAN: a moving foreground over a still background
+# ## 2. The video GAN step
+#
+# The models below differ in their generators; they all play one game. A **video discriminator**
+# $D_V$ judges whole clips, and MoCoGAN (section 5) adds an **image discriminator** $D_I$ that
+# judges single frames $S_1(v)$ drawn from the clips. Each is trained as lesson 01's $D$, on its
+# own kind of sample,
+#
+# $$\max_{D_V}\; \mathbb{E}_v\big[\log D_V(v)\big] + \mathbb{E}_z\big[\log\big(1 - D_V(G(z))\big)\big], \qquad
+#   \max_{D_I}\; \mathbb{E}_v\big[\log D_I(S_1(v))\big] + \mathbb{E}_z\big[\log\big(1 - D_I(S_1(G(z)))\big)\big],$$
+#
+# and the generator then takes one step on the non-saturating loss of lesson 02 against both,
+# $\min_G\, -\mathbb{E}_z[\log D_V(G(z))] - \mathbb{E}_z[\log D_I(S_1(G(z)))]$, plus, for VGAN,
+# a penalty on its mask (section 3). Written out, one step is:
+
+# %%
+def video_gan_step(nets, opts, real_batch, cfg):
+    """One round of the game for a video GAN: D_I (if any), then D_V (if any), then G against both."""
+    G, D_image, D_video = nets["G"], nets.get("D_image"), nets.get("D_video")
+    if D_image is None and D_video is None:
+        raise ValueError("video_gan_step needs nets['D_image'], nets['D_video'], or both")
+
+    def step(ctx):
+        real = real_batch()  # (batch, 16, 1, size, size)
+        logged = {}
+        with ctx.autocast():
+            fake = G(**G.sample_latents(len(real)))  # a batch of generated clips, same shape
+        if D_image is not None:  # D_I: maximise log D_I(real frames) + log(1 - D_I(generated frames))
+            with ctx.autocast():
+                logged["loss/d_image"] = losses.discriminator_loss(
+                    D_image(models.sample_frames(real, cfg.frames_per_clip)),
+                    D_image(models.sample_frames(fake.detach(), cfg.frames_per_clip)))
+            ctx.update(opts["D_image"], logged["loss/d_image"])
+        if D_video is not None:  # D_V: the same game on whole clips
+            with ctx.autocast():
+                logged["loss/d_video"] = losses.discriminator_loss(D_video(real), D_video(fake.detach()))
+            ctx.update(opts["D_video"], logged["loss/d_video"])
+        with ctx.autocast():  # G: maximise log D(G(z)) for both, against their updated weights
+            loss_g = torch.zeros((), device=ctx.device)
+            if D_image is not None:
+                loss_g = loss_g + losses.generator_loss_nonsaturating(
+                    D_image(models.sample_frames(fake, cfg.frames_per_clip)))
+            if D_video is not None:
+                loss_g = loss_g + losses.generator_loss_nonsaturating(D_video(fake))
+            if cfg.mask_weight:  # VGAN: keep the foreground mask sparse (section 3)
+                logged["loss/mask"] = G.last_mask.mean()
+                loss_g = loss_g + cfg.mask_weight * logged["loss/mask"]
+        ctx.update(opts["G"], loss_g)
+        return {"loss/g": loss_g, **logged}
+
+    return step
+
+
+# %% [markdown]
+# `fake.detach()` in the discriminators' losses keeps their update from reaching into $G$;
+# `ctx.update` zeroes the gradients, back-propagates and steps one optimizer (lesson 01). The
+# package keeps a tested copy of this step
+# (`vgan_course.methods.temporal_generators.video_gan_step`), which `vgan-course train` and the
+# shipped networks use. Two steps of each, from the same networks, seed and batches, must leave
+# exactly the same weights:
+
+# %%
+for name in ("VGAN", "TGAN", "MoCoGAN", "MoCoGAN without video D"):
+    claims.claim("03", f"this notebook's step = the package's, {name} (largest weight difference)",
+                 methods.check_same_step(lesson.methods[name], cfg, video_gan_step), at_most=0.0, assert_in_smoke=True)
+
+# %% [markdown]
+# ## 3. VGAN: a moving foreground over a still background
 #
 # Vondrick, Pirsiavash and Torralba (2016) generate the whole clip at once with 3-D (space-time)
 # transposed convolutions, and split it into two streams: a foreground $f(z)$ with a mask
@@ -231,20 +295,20 @@ print(f"frame-independent: identity {fi_identity:.2f}, speed {fi_motion.speed:.2
 # penalty $\lambda \lVert m(z) \rVert_1$ ($\lambda = 0.1$) in the generator's loss keeps the mask
 # small, so the network does not simply paint every pixel with the foreground stream. Only a
 # video discriminator judges its clips. Our `models.VGANGenerator` keeps its last mask in
-# `G.last_mask`, which `train.video_gan_step(mask_weight=0.1)` penalises.
+# `G.last_mask`, which the step of section 2 penalises (`cfg.mask_weight`).
 
 # %%
-trained["VGAN"] = get("VGAN")
-samples["VGAN"] = video_gans.sample_clips(trained["VGAN"].G, cfg.n_eval, seed=cfg.seed)
+trained["VGAN"] = get("VGAN", video_gan_step)
+samples["VGAN"] = models.sample_clips(trained["VGAN"].network, cfg.n_eval, seed=cfg.seed)
 with torch.no_grad():
-    G_vgan = trained["VGAN"].G
+    G_vgan = trained["VGAN"].network
     rng = torch.Generator(device=next(G_vgan.parameters()).device).manual_seed(cfg.seed)
     clip = G_vgan(**G_vgan.sample_latents(1, generator=rng))
     mask = G_vgan.last_mask
 viz.show_video(torch.cat([clip, mask * 2 - 1]).clamp(-1, 1), ncol=2, caption="VGAN: a clip (left) and its mask m (right, white = foreground)")
 
 # %% [markdown]
-# ## 3. TGAN: a path through latent space
+# ## 4. TGAN: a path through latent space
 #
 # Saito, Matsumoto and Saito (2017) keep a 2-D image generator and make the *latents* move: a
 # temporal generator turns one $z_0$ into a path $z_1^{(1)}, \dots, z_1^{(T)}$ by 1-D transposed
@@ -256,12 +320,12 @@ viz.show_video(torch.cat([clip, mask * 2 - 1]).clamp(-1, 1), ncol=2, caption="VG
 # clipping back.
 
 # %%
-trained["TGAN"] = get("TGAN")
-samples["TGAN"] = video_gans.sample_clips(trained["TGAN"].G, cfg.n_eval, seed=cfg.seed)
+trained["TGAN"] = get("TGAN", video_gan_step)
+samples["TGAN"] = models.sample_clips(trained["TGAN"].network, cfg.n_eval, seed=cfg.seed)
 viz.show_video(samples["TGAN"][:8], caption="TGAN")
 
 # %% [markdown]
-# ## 4. MoCoGAN: content and motion
+# ## 5. MoCoGAN: content and motion
 #
 # Tulyakov et al. (2018) split the latent code of frame $t$ in two: a **content** code $z_C$ drawn
 # once per clip and held fixed, and a **motion** code $z_M^{(t)}$ from a recurrent network driven by
@@ -277,8 +341,8 @@ viz.show_video(samples["TGAN"][:8], caption="TGAN")
 #   \mathbb{E}_v[\log D_I(S_1(v))] + \mathbb{E}_{\tilde v}[\log(1 - D_I(S_1(\tilde v)))]
 #   + \mathbb{E}_v[\log D_V(S_T(v))] + \mathbb{E}_{\tilde v}[\log(1 - D_V(S_T(\tilde v)))],$$
 #
-# trained with the non-saturating generator loss as in lesson 02. `train.video_gan_step` is this
-# step: open it to see $D_I$, $D_V$ and $G$ take their turns. $D_V$ is the (2+1)-D
+# trained with the non-saturating generator loss as in lesson 02: the step of section 2, with
+# both discriminators. $D_V$ is the (2+1)-D
 # `models.VideoDiscriminator`: each `models.Conv2Plus1d` block is a 2-D convolution on every
 # frame followed by a 1-D convolution along time at every pixel (Tran et al. 2018), which on 2
 # CPU cores is about 7 times faster than a full 3-D convolution at 16 x 32 x 32. Between blocks
@@ -291,15 +355,15 @@ viz.show_video(samples["TGAN"][:8], caption="TGAN")
 # remains to hold a clip together.
 
 # %%
-trained["MoCoGAN"] = get("MoCoGAN")
-trained["MoCoGAN without video D"] = get("MoCoGAN without video D")
+trained["MoCoGAN"] = get("MoCoGAN", video_gan_step)
+trained["MoCoGAN without video D"] = get("MoCoGAN without video D", video_gan_step)
 for name in ("MoCoGAN", "MoCoGAN without video D"):
-    samples[name] = video_gans.sample_clips(trained[name].G, cfg.n_eval, seed=cfg.seed)
+    samples[name] = models.sample_clips(trained[name].network, cfg.n_eval, seed=cfg.seed)
 viz.show_video(torch.cat([samples["MoCoGAN"][:4], samples["MoCoGAN without video D"][:4]]),
                caption="MoCoGAN (left four) and MoCoGAN without the video discriminator (right four)")
 
 # %% [markdown]
-# ## 5. The results table
+# ## 6. The results table
 #
 # Every model, scored on `cfg.n_eval` clips against the same real reference; the control rows
 # of section 0 frame the scale. Lower FD is better; identity consistency, speed and roughness
@@ -307,9 +371,9 @@ viz.show_video(torch.cat([samples["MoCoGAN"][:4], samples["MoCoGAN without video
 
 # %%
 for name, clips in samples.items():
-    rows[name] = video_gans.score_clips(clips, reference)
+    rows[name] = metrics.score_clips(clips, reference)
 table = {name: rows[name] for name in ["real (the floor)", "real, frames shuffled", "real, first frame frozen", *samples]}
-print(video_gans.format_results(table))
+print(viz.format_table(table, COLUMNS))
 shipped_models = all(t.source == "shipped" for t in trained.values())
 columns = ("clip_fd", "frame_fd", "identity", "speed", "roughness")
 claims.record_table("03", "results table (shipped generators)" if shipped_models else "results table (trained here)",
@@ -354,17 +418,17 @@ else:  # trained here: the short cpu budget, or the gpu profile at 64 x 64
                    rows["MoCoGAN"]["clip_fd"] / rows["frame-independent"]["clip_fd"], at_most=0.8)
 
 # %% [markdown]
-# ## 6. Content and motion, separately
+# ## 7. Content and motion, separately
 #
 # MoCoGAN's promise is that the two codes control different things. Test it on a grid: 16 content
 # codes times 16 motion-noise sequences, every pairing rendered. Within a row (same content,
 # new motion) the digit should stay the same while the path changes; within a column (same
-# motion, new content) the digit should change while the motion stays. `video_gans.content_motion_test`
+# motion, new content) the digit should change while the motion stays. `metrics.content_motion_test`
 # measures both, with the metric network's clip classifier for the identity and the ink's centre
 # of mass for the motion.
 
 # %%
-test = video_gans.content_motion_test(trained["MoCoGAN"].G, seed=cfg.seed)
+test = metrics.content_motion_test(trained["MoCoGAN"].network, seed=cfg.seed)
 print(f"same content, motion resampled: identity agreement {test.identity_same_content:.2f}, "
       f"paths differ by {test.path_same_content:.2f} px, velocities by {test.velocity_same_content:.2f} px/frame")
 print(f"same motion, content resampled: identity agreement {test.identity_same_motion:.2f}, "
@@ -401,7 +465,7 @@ viz.show_video(test.clips[:4, :4].flatten(0, 1), ncol=4, caption="rows: same con
 # available, the grid above is the static version of the same experiment).
 
 # %%
-viz.content_motion_explorer(trained["MoCoGAN"].G, seed=cfg.seed)
+viz.content_motion_explorer(trained["MoCoGAN"].network, seed=cfg.seed)
 
 # %% [markdown]
 # **Share a clip.** `viz.save_gif` writes a looping GIF, `viz.save_mp4` an H.264 MP4 that plays
@@ -417,18 +481,19 @@ print(f"wrote {gif} ({gif.stat().st_size / 1e3:.0f} kB) and {mp4} ({mp4.stat().s
 # 1. **Where does the flicker come from?** Make the frame-independent baseline coherent without
 #    retraining it: use one $z$ for the whole clip and move it slowly, $z_t = z + 0.1\,t\,d$ for a
 #    random direction $d$. Score it. Which numbers improve, and what does the clip look like?
-# 2. **VGAN's mask.** Retrain VGAN with `video_gans.MASK_WEIGHT = 0` and with `1.0`. Show the
+# 2. **VGAN's mask.** Retrain VGAN with `lesson.methods["VGAN"].with_hyper(mask_weight=0)` and with `1.0` (pass
+#    it to `get`'s `methods.load_or_train` with `retrain=True`). Show the
 #    masks. What does the background stream learn in each case?
 # 3. **TGAN's singular value clipping.** After each critic step, clip every singular value of each
 #    weight matrix of $D_V$ to at most 1 (reshape a convolution's weight to (out, in * k)). Does the
 #    clip FD change at the same budget?
-# 4. **MoCoGAN's image batch.** `video_gans.FRAMES_PER_CLIP` sets how many frames of each clip
+# 4. **MoCoGAN's image batch.** `cfg.frames_per_clip` (the method's `hyper`) sets how many frames of each clip
 #    $D_I$ sees. Try 1 and 8. Which numbers of the results table move?
 # 5. **Longer clips.** A GRU can run for any number of steps. Generate 32-frame clips from the
 #    16-frame MoCoGAN (`G.n_frames = 32`). Does the digit keep its identity? Does it keep moving?
 # 6. **When do content and motion separate?** Train MoCoGAN here for 500, 1000 and 2000 steps
-#    (`video_gans.train_video_gan("MoCoGAN", steps=..., checkpoint=...)` resumes where it
-#    stopped) and run `video_gans.content_motion_test` after each. The manifest
+#    (`methods.train_method(lesson.methods["MoCoGAN"], lesson.config(steps={"MoCoGAN": n}), run_dir=run)` resumes where it
+#    stopped) and run `metrics.content_motion_test` after each. The manifest
 #    (`vgan_course/checkpoints/manifest.json`) holds the shipped runs' learning curves.
 # 7. **A discriminator that wins too soon.** Train the frame-independent baseline at 64 x 64 with
 #    `width=32` for 1000 steps and plot `history.metrics["loss/d"]` and `["loss/g"]`. When does

@@ -155,6 +155,24 @@ def save_mp4(video: torch.Tensor, path: str | os.PathLike, fps: int = 8, scale: 
 # --- latent interpolation ------------------------------------------------------------------------
 
 
+def format_table(rows: dict[str, dict[str, float]], columns: dict[str, str], digits: int = 4) -> str:
+    """A results table as aligned text: one line per row name, one column per key of ``columns``
+    (key -> heading), numbers to ``digits`` significant digits, blank where a row lacks a key.
+
+    Example: ``format_table({"real": {"psnr": 31.2}}, {"psnr": "PSNR dB"})``."""
+    def cell(row: dict, key: str) -> str:
+        value = row.get(key)
+        return "" if value is None else value if isinstance(value, str) else f"{value:.{digits}g}"
+
+    names = list(rows)
+    widths = [max(len(columns[k]), *(len(cell(r, k)) for r in rows.values())) for k in columns]
+    first = max([len(n) for n in names] + [1])
+    lines = [" " * first + "".join(f"  {columns[k]:>{w}}" for k, w in zip(columns, widths))]
+    lines += [f"{name:<{first}}" + "".join(f"  {cell(rows[name], k):>{w}}" for k, w in zip(columns, widths))
+              for name in names]
+    return "\n".join(lines)
+
+
 def interpolation_strip(render: Callable[[torch.Tensor], torch.Tensor], z0: torch.Tensor, z1: torch.Tensor,
                         n: int = 9) -> torch.Tensor:
     """Render ``n`` points on the segment from ``z0`` to ``z1`` (each ``(z_dim,)``).

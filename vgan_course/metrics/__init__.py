@@ -5,12 +5,15 @@
 - :mod:`.frechet`: the Fréchet distance between two sets of features, with bootstrap intervals;
 - :mod:`.video`: the course's own video feature network (shipped, SHA-256 checked) and the
   clip- and frame-level Fréchet distances on it (lesson 03 onwards);
+- :mod:`.clip_scores`: lesson 03's results table of generated clips, and the content/motion test;
 - :mod:`.temporal`: temporal consistency: identity kept across frames, motion statistics, the
   warping error against a flow and tOF (lessons 04-05);
 - :mod:`.fidelity`: PSNR and SSIM against a known answer (lessons 04-05);
 - :mod:`.style`: a style classifier for lesson 04's two-style world, and the style accuracy.
 """
 
+from .clip_scores import (ContentMotionTest, RealReference, at_metric_resolution, content_motion_test,
+                          real_reference, score_clips)
 from .digits import DigitClassifier, DigitScore, classifier_accuracy, digit_classifier, digit_score
 from .fidelity import psnr, ssim
 from .frechet import FDEstimate, frechet_bootstrap, frechet_distance
@@ -21,6 +24,7 @@ from .video import (VideoFeatureNet, clip_fd, evaluate_video_features, frame_fd,
                     video_feature_net, video_features)
 
 __all__ = [
+    "ContentMotionTest", "RealReference", "at_metric_resolution", "content_motion_test", "real_reference", "score_clips",
     "DigitClassifier", "DigitScore", "FDEstimate", "ModeCoverage", "MotionStatistics", "StyleClassifier",
     "VideoFeatureNet", "centroids", "classifier_accuracy", "clip_fd", "digit_classifier", "digit_score",
     "evaluate_video_features", "frame_fd", "frechet_bootstrap", "frechet_distance", "frozen", "identity_consistency",

