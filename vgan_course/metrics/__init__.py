@@ -12,8 +12,8 @@
 - :mod:`.style`: a style classifier for lesson 04's two-style world, and the style accuracy.
 """
 
-from .clip_scores import (ContentMotionTest, RealReference, at_metric_resolution, content_motion_test,
-                          real_reference, score_clips)
+from .clip_scores import (ContentMotionTest, RealReference, aligned_crops, appearance_drift, at_metric_resolution,
+                          content_motion_test, mask_overlap, moving_pixels, real_reference, sample_diversity, score_clips)
 from .digits import DigitClassifier, DigitScore, classifier_accuracy, digit_classifier, digit_score
 from .fidelity import psnr, ssim
 from .frechet import FDEstimate, frechet_bootstrap, frechet_distance
@@ -24,7 +24,8 @@ from .video import (VideoFeatureNet, clip_fd, evaluate_video_features, frame_fd,
                     video_feature_net, video_features)
 
 __all__ = [
-    "ContentMotionTest", "RealReference", "at_metric_resolution", "content_motion_test", "real_reference", "score_clips",
+    "ContentMotionTest", "RealReference", "aligned_crops", "appearance_drift", "at_metric_resolution", "content_motion_test",
+    "mask_overlap", "moving_pixels", "real_reference", "sample_diversity", "score_clips",
     "DigitClassifier", "DigitScore", "FDEstimate", "ModeCoverage", "MotionStatistics", "StyleClassifier",
     "VideoFeatureNet", "centroids", "classifier_accuracy", "clip_fd", "digit_classifier", "digit_score",
     "evaluate_video_features", "frame_fd", "frechet_bootstrap", "frechet_distance", "frozen", "identity_consistency",
