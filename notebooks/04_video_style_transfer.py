@@ -442,7 +442,8 @@ claims.claim("04", "control: per-frame frozen, warping error / per-frame (fails 
 # **identity loss** (section 1; `identity_weight` = 5), which asks $G$ to leave Big Buck Bunny's
 # own frames unchanged: $G$ must then change colours and texture, not replace what is there. They
 # train on random 32 x 32 crops (more crops per second; the generator is convolutional, so it
-# restyles 64 x 64 frames just the same). How they were trained, from the manifest:
+# restyles 64 x 64 frames just the same). How they were trained, from the manifest (the first
+# command also trained the start both share, which the second reused):
 
 # %%
 for name in vst.FOOTAGE:
