@@ -109,10 +109,10 @@ viz.show_video(torch.cat([world.plain, world.styled]), ncol=4,
 # differentiable). Where the flow is right and the pixel is visible in both frames, the warped
 # frame equals frame $t$. The **warping error** of a clip (Lai et al. 2018),
 #
-# $$E_{\text{warp}} = \frac{1}{\sum_{t,p} c_t(p)} \sum_{t,p} c_t(p)\,\big|x_t(p) - \omega(x_{t+1}, w_t)(p)\big|,$$
+# $$E_{\text{warp}} = \frac{1}{T-1} \sum_{t=1}^{T-1} \frac{1}{C \sum_p c_t(p)} \sum_{p} c_t(p)\,\big\lVert x_t(p) - \omega(x_{t+1}, w_t)(p)\big\rVert_2^2,$$
 #
-# with $c_t$ the occlusion mask (1 = visible in both frames), is near 0 for a clip that moves
-# as the flow says. It is our flicker meter (`metrics.warping_error`). The true B clips score
+# on frames in $[0, 1]$ with $C$ channels, $c_t$ the occlusion mask (1 = visible in both
+# frames), is near 0 for a clip that moves as the flow says. It is our flicker meter (`metrics.warping_error`). The true B clips score
 # low but not 0: bilinear sampling blurs the sub-pixel moves a little.
 
 # %%
@@ -138,7 +138,9 @@ viz.show_images(torch.cat([frame_t, frame_next, pulled_back, world.visible[:, 0]
 #   such frame scores $\infty$);
 # - **warping error** with the exact flow, occlusion-masked: flicker, lower is better;
 # - **tOF** (Chu et al. 2020): the Farneback flow of the output against that of the truth, in
-#   pixels: does the output *move* like the truth?
+#   pixels: does the output *move* like the truth? (The course's convention, `convention="course"`:
+#   TecoGAN's own crops 8 pixels off each side and keeps multiples of 32, which leaves nothing of
+#   a 32 x 32 frame. The real footage of section 6 gets TecoGAN's.)
 #
 # A metric is only worth the clips it can tell apart. Before scoring any method, score clips whose
 # answer we know: the truth, the truth **frozen** (its first frame repeated), **blurred**
@@ -392,8 +394,8 @@ for name in [*vst.SYNTHETIC, *method_controls]:
 # %% [markdown]
 # What to read in it:
 #
-# - The **temporal loss** with the exact flow cuts per-frame CycleGAN's warping error by about a
-#   third or more, and the style classifier still calls its frames B. The blurred per-frame output
+# - The **temporal loss** with the exact flow cuts per-frame CycleGAN's warping error by more
+#   than half, and the style classifier still calls its frames B. The blurred per-frame output
 #   cuts it by more, so that alone would prove nothing: but blur takes the style away (accuracy,
 #   style FD) and the fidelity (PSNR), while the temporal loss keeps the style and here *gains*
 #   fidelity, PSNR and SSIM up, tOF down. The truth is itself consistent, so much of the

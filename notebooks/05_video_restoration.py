@@ -307,8 +307,10 @@ viz.show_video(torch.cat([*[outputs[m][:2] for m in names], test["high"][:2]], d
 # - **PSNR** and **SSIM**: fidelity, frame by frame;
 # - **tOF** (how differently from the truth the output moves, in pixels of Farneback flow) and the
 #   **warping error** with the world's exact flow, over the pixels visible in both frames (the
-#   occlusion mask comes from the exact forward and backward flows, `metrics.visible_pixels`):
-#   flicker;
+#   occlusion mask comes from the exact forward and backward flows, `metrics.visible_pixels`; the
+#   squared error of Lai et al. 2018): flicker. tOF here is the course's convention
+#   (`convention="course"`): TecoGAN's own crops 8 pixels off each side and keeps multiples of
+#   32, which leaves nothing of a 32 x 32 frame; carphone, at full size, gets TecoGAN's;
 # - the **feature distance**: the Fréchet distance between the course's frame features of the
 #   restored frames and of *other* clean frames (an independent set, as FID compares generated
 #   images with real ones, not with their own truths): do the outputs, as a set, look like clean
@@ -320,7 +322,8 @@ viz.show_video(torch.cat([*[outputs[m][:2] for m in names], test["high"][:2]], d
 
 # %%
 realism_reference = vr.test_set(2 * cfg.n_test, seed=20_000 + cfg.seed)["high"]  # independent clean clips
-score = lambda clips: metrics.restored_scores(clips, test["high"], test["flow"], test["backward_flow"], reference=realism_reference)  # noqa: E731
+score = lambda clips: metrics.restored_scores(clips, test["high"], test["flow"], test["backward_flow"],  # noqa: E731
+                                             reference=realism_reference, tof_convention="course")  # 32 x 32: see below
 noise = torch.randn(test["high"].shape, generator=torch.Generator().manual_seed(cfg.seed))
 single = outputs["single-frame L1"]
 controls = {"single-frame L1": single, "truth": test["high"], "another clean set": vr.test_set(cfg.n_test, seed=30_000 + cfg.seed)["high"],
@@ -347,7 +350,7 @@ print(viz.format_table(rows, COLUMNS))
 # %%
 noisy = {s: rows[f"single-frame L1 + noise {s}"] for s in (0.05, 0.1, 0.15, 0.2)}
 best_noise = min(noisy, key=lambda s: noisy[s]["feature_distance"])  # the noise that fakes realism best
-claims.claim("05", "metric: warping error of the truth (occlusion-masked)", rows["truth"]["warping_error"], at_most=0.02, assert_in_smoke=True)
+claims.claim("05", "metric: warping error of the truth (occlusion-masked)", rows["truth"]["warping_error"], at_most=1e-3, assert_in_smoke=True)
 claims.claim("05", "metric: tOF of the frozen truth (px)", rows["truth, frozen"]["tof"], at_least=0.3, assert_in_smoke=True)
 claims.claim("05", "metric: feature distance, truth / a second clean set", rows["truth"]["feature_distance"] / rows["another clean set"]["feature_distance"], at_least=0.5, at_most=2, assert_in_smoke=True)
 claims.claim("05", "metric: feature distance, blurred truth / truth", rows["truth, blurred"]["feature_distance"] / rows["truth"]["feature_distance"], at_least=1.5, assert_in_smoke=True)

@@ -166,3 +166,28 @@ def test_at_metric_resolution_averages_down_to_32():
     assert metrics.motion_statistics(small).speed == pytest.approx(metrics.motion_statistics(real32).speed, rel=0.15)
     with pytest.raises(ValueError, match="multiple of 32"):
         metrics.at_metric_resolution(torch.zeros(1, 16, 1, 48, 48))
+
+
+def test_appearance_drift_sees_a_digit_turn_into_another_and_diversity_sees_collapse():
+    real = data.digit_clips(128, generator=torch.Generator().manual_seed(3))
+    other = data.digit_clips(128, generator=torch.Generator().manual_seed(4))
+    spliced = torch.cat([real[:, :8], other[:, 8:]], dim=1)  # a different digit from frame 8 on
+    assert metrics.appearance_drift(real) < 0.05 < 0.2 < metrics.appearance_drift(spliced)
+    assert metrics.appearance_drift(metrics.frozen(real)) == 0.0  # frozen keeps its look: read it with the speed
+    collapsed = real[:1].expand(128, -1, -1, -1, -1)
+    assert metrics.sample_diversity(collapsed) == 0.0 < 0.3 < metrics.sample_diversity(real)
+    # an independent computation of the diversity: mean RMS difference of last frames over ordered pairs
+    last = real[:6, -1].flatten(1)
+    expected = sum(float(((last[i] - last[j]) ** 2).mean().sqrt()) for i in range(6) for j in range(6) if i != j) / 30
+    assert metrics.sample_diversity(real[:6]) == pytest.approx(expected, rel=1e-4)
+
+
+def test_moving_pixels_find_the_shape_of_a_still_scene_and_the_mask_overlap_scores_masks():
+    clips = data.still_scene_clips(64, 16, generator=torch.Generator().manual_seed(0), speed=(2.0, 3.0))
+    moving = metrics.moving_pixels(clips.video)
+    truth = (clips.foreground > 0.5).float()
+    assert metrics.mask_overlap(truth, moving) > 0.6  # the detector agrees with the world's own mask
+    assert metrics.mask_overlap(torch.ones_like(truth), moving) < 0.2  # a mask over everything does not
+    assert metrics.mask_overlap(torch.zeros_like(truth), moving) == 0.0
+    with pytest.raises(ValueError, match="one shape"):
+        metrics.mask_overlap(truth[:, :2], moving)

@@ -59,26 +59,6 @@ def _data_sources() -> dict:
     }
 
 
-def run_notebook(notebook: Path, profile: str, out: Path | None, timeout: int) -> Path:
-    """Execute ``notebook`` top to bottom in ``profile``; save the executed copy; returns its path."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    if not notebook.is_file():
-        raise FileNotFoundError(f"no notebook at {notebook}")
-    nb = nbformat.read(notebook, as_version=4)
-    os.environ["VGAN_PROFILE"] = profile  # the kernel inherits the environment
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(notebook.parent.resolve())}})
-    out = out or Path("outputs") / profile / notebook.name
-    try:
-        client.execute()
-    finally:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, out)
-    return out
-
-
 def sync_notebooks(paths: list[Path]) -> list[Path]:
     """Write each py:percent twin's ``.ipynb``, without outputs; returns the notebooks written.
 
@@ -136,10 +116,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vgan-course", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("doctor", help="check versions, device, profile and data")
-    run = commands.add_parser("run", help="execute a notebook headless and save the executed copy")
-    run.add_argument("notebook", type=Path)
+    run = commands.add_parser("run", help="run lessons headless (several seeds, several at once) and record them")
+    run.add_argument("lessons", type=Path, nargs="+", help="notebooks, or their .py twins")
     run.add_argument("--profile", choices=("smoke", "cpu", "gpu"), default="cpu")
-    run.add_argument("--out", type=Path, default=None, help="where to save (default outputs/PROFILE/NAME)")
+    run.add_argument("--seeds", type=int, nargs="+", default=None, help="default: $VGAN_SEED or 0")
+    run.add_argument("--jobs", type=int, default=1, help="runs at once (default 1)")
+    run.add_argument("--retrain", action="store_true", help="lessons train every network here (VGAN_RETRAIN=1)")
+    run.add_argument("--keep-going", action="store_true", help="record a failed claim and go on to the end")
+    run.add_argument("--runs", type=Path, default=None, help="checkpoint folder to use (default: a scratch one)")
+    run.add_argument("--out", type=Path, default=None,
+                     help="executed notebook (one run) or folder (default outputs/PROFILE/)")
+    run.add_argument("--record", type=Path, default=None, help="write every run's claims and tables to this JSON file")
     run.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
     sync = commands.add_parser("sync", help="regenerate .ipynb files from their py:percent twins")
     sync.add_argument("paths", type=Path, nargs="*", default=[Path("notebooks"), Path("solutions")])
@@ -191,13 +178,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "doctor":
         return doctor()
     if args.command == "run":
+        from . import lesson_runs, profiles
+
         try:
-            out = run_notebook(args.notebook, args.profile, args.out, args.timeout)
-        except Exception as error:
-            print(f"vgan-course run: {type(error).__name__}: {error}", file=sys.stderr)
-            return 1
-        print(f"executed {args.notebook} ({args.profile}) -> {out}")
-        return 0
+            records = lesson_runs.run_all(args.lessons, profile=args.profile, seeds=args.seeds or [profiles.current_seed()],
+                                          jobs=args.jobs, retrain=args.retrain, keep_going=args.keep_going,
+                                          runs=args.runs, out=args.out, record=args.record, timeout=args.timeout)
+        except ValueError as error:
+            print(f"vgan-course run: {error}", file=sys.stderr)
+            return 2
+        return 1 if any(r["error"] for r in records) else 0
     return 2
 
 

@@ -22,7 +22,7 @@ Nothing here downloads anything: the data is generated, or read from files insid
 from .degradations import (DEGRADATIONS, Degradation, add_noise, blur, codec_damage, degrade, downsample,
                            drop_frames, upsample_bicubic)
 from .digits import digit_images, digit_sprites
-from .flow import estimate_flow, occlusion_mask, texture_mask, warp
+from .flow import estimate_flow, motion_boundary_mask, occlusion_mask, texture_mask, warp
 from .pairs import TRAIN_FRAMES, VideoPair, carphone_pair, random_patch_clips
 from .mixtures import GaussianMixture2D, grid_of_gaussians, ring_of_gaussians
 from .moving import SHAPE_NAMES, Clips, digit_clips, moving_digits, moving_shapes
@@ -47,7 +47,7 @@ __all__ = [
     "grid_of_gaussians",
     "moving_digits",
     "moving_shapes",
-    "occlusion_mask", "texture_mask",
+    "motion_boundary_mask", "occlusion_mask", "texture_mask",
     "read_video",
     "ring_of_gaussians",
     "sample_video",

@@ -38,17 +38,17 @@ def backgrounds(split: str = "train") -> torch.Tensor:
 
 
 def still_scene_clips(n: int, n_frames: int, split: str = "train", size: int = 32,
-                      generator: torch.Generator | None = None) -> Clips:
+                      generator: torch.Generator | None = None, speed: tuple[float, float] = (1.0, 2.5)) -> Clips:
     """``n`` clips ``(n, n_frames, 3, size, size)``: one moving shape over a random ``size`` crop of a
     random background picture, with the exact flow (0 on the background) and the shape's
-    ``foreground`` mask. ``size`` at most 64."""
+    ``foreground`` mask. ``size`` at most 64; ``speed`` in pixels per frame."""
     if not 16 <= size <= 64:
         raise ValueError(f"size must be between 16 and 64, got {size}")
     pictures = backgrounds(split)
     which = torch.randint(len(pictures), (n,), generator=generator)
     y, x = torch.randint(64 - size + 1, (2, n), generator=generator)
     crops = torch.stack([pictures[i, :, a: a + size, b: b + size] for i, a, b in zip(which, y, x)])
-    return moving_shapes(n, n_frames, size, 1, background=crops, generator=generator)
+    return moving_shapes(n, n_frames, size, 1, background=crops, generator=generator, speed=speed)
 
 
 def damaged_scene_clips(n: int, n_frames: int, split: str = "train",

@@ -101,6 +101,8 @@ class Lesson:
     ``architecture`` names the settings that change the networks' shapes: the shipped networks
     are loaded only when these match the ``ship`` settings. ``score(method, network) -> dict``
     measures a trained network on held-out data (recorded in the manifest when it ships).
+    ``figure_rows() -> {label: frames (T, C, H, W)}``: what the lesson's shipped networks make, next to
+    the real thing, for the results page (``python benchmarks/run.py figures``).
     """
 
     name: str
@@ -108,6 +110,7 @@ class Lesson:
     settings: dict[str, dict]
     architecture: tuple[str, ...]
     score: Callable[[Method, nn.Module], dict[str, float]]
+    figure_rows: Callable[[], dict[str, torch.Tensor]] | None = None
 
     def config(self, profile: str | None = None, **overrides: Any) -> SimpleNamespace:
         """The settings of ``profile`` (default: the current one), with the seed and the device.

@@ -137,6 +137,17 @@ def shipping_scores(method: Method, G: nn.Module) -> dict[str, float]:
     return score_clips(models.sample_clips(G, 512), real_reference())
 
 
+def figure_rows() -> dict[str, torch.Tensor]:
+    """Two real clips and two clips of each shipped generator, every other frame of 16."""
+    from .training import load_shipped
+
+    rows = {f"real #{i}": clip[::2] for i, clip in enumerate(data.digit_clips(2, generator=torch.Generator().manual_seed(0)))}
+    for name, method in METHODS.items():
+        clips = models.sample_clips(load_shipped(method), 2, seed=0)
+        rows |= {f"{name} #{i}": clip[::2] for i, clip in enumerate(clips)}
+    return rows
+
+
 METHODS = {name: _method(name) for name in DISCRIMINATORS}
 LESSON = Lesson(
     name="03_temporal_generators",
@@ -152,4 +163,5 @@ LESSON = Lesson(
     },
     architecture=("size", "width"),
     score=shipping_scores,
+    figure_rows=figure_rows,
 )

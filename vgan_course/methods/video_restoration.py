@@ -220,7 +220,7 @@ def shipping_scores(method: Method, G: nn.Module) -> dict[str, float]:
         return metrics.restored_scores(restore(G, pair.degraded[None]), pair.clean[None])
     test = test_set()
     return metrics.restored_scores(restore(G, test["low"], test["low_flow_back"]), test["high"], test["flow"],
-                                   test["backward_flow"])
+                                   test["backward_flow"], tof_convention="course")
 
 
 LESSON = Lesson(

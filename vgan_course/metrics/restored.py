@@ -48,19 +48,22 @@ def visible_pixels(flow: torch.Tensor, backward_flow: torch.Tensor) -> torch.Ten
 
 
 def restored_scores(outputs: torch.Tensor, clean: torch.Tensor, flow: torch.Tensor | None = None,
-                    backward_flow: torch.Tensor | None = None, reference: torch.Tensor | None = None) -> dict[str, float]:
+                    backward_flow: torch.Tensor | None = None, reference: torch.Tensor | None = None,
+                    tof_convention: str = "tecogan") -> dict[str, float]:
     """Score restored clips ``outputs`` against the ``clean`` ones ``(n, T, c, H, W)``: ``psnr``,
     ``ssim``, ``tof`` and the ``feature_distance`` to ``reference`` clean clips (default: ``clean``
     itself; FID's practice, and lesson 05's, is an independent clean set, so that the output's own
     truth does not lend it its content); given the clean clips' exact ``flow`` and ``backward_flow``
     (``(n, T-1, 2, H, W)``), also the ``warping_error`` over the pixels visible in both frames of each
-    pair (the clean clips themselves score near 0)."""
+    pair (the clean clips themselves score near 0; Lai et al.'s convention). ``tof_convention`` as
+    :func:`vgan_course.metrics.tof`: TecoGAN's needs 6 frames of 48 x 48 or more, lesson 05's 32 x 32
+    world uses ``"course"``."""
     if outputs.shape != clean.shape:
         raise ValueError(f"outputs must have the clean clips' shape {tuple(clean.shape)}, got {tuple(outputs.shape)}")
     if (flow is None) != (backward_flow is None):
         raise ValueError("pass both flow and backward_flow (the warping error needs its occlusion mask), or neither")
     scores = {"psnr": psnr(outputs, clean), "ssim": ssim(outputs, clean),
-              "feature_distance": feature_distance(outputs, clean if reference is None else reference), "tof": tof(outputs, clean)}
+              "feature_distance": feature_distance(outputs, clean if reference is None else reference), "tof": tof(outputs, clean, convention=tof_convention)}
     if flow is not None:
         scores["warping_error"] = warping_error(outputs, flow, visible_pixels(flow, backward_flow))
     return scores

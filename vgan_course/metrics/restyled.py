@@ -29,15 +29,17 @@ def restyled_scores(outputs: torch.Tensor, test: StyledClips, reference: torch.T
 
     ``style_accuracy`` and ``style_fd`` (against ``reference`` real B clips, default
     :func:`style_reference`); ``psnr`` and ``ssim`` against the hidden paired truth ``test.styled``;
-    ``warping_error`` with the exact flow, occlusion-masked; ``tof`` against the truth (how
-    differently from it the output moves).
+    ``warping_error`` (Lai et al.'s) with the exact flow, occlusion-masked; ``tof`` against the truth
+    (how differently from it the output moves), in the course's convention: TecoGAN's crop keeps
+    nothing of 32 x 32 frames (:func:`vgan_course.metrics.tof`).
     """
     if outputs.shape != test.styled.shape:
         raise ValueError(f"outputs must have the test clips' shape {tuple(test.styled.shape)}, got {tuple(outputs.shape)}")
     reference = style_reference(size=outputs.shape[-1]) if reference is None else reference
     return {"style_accuracy": style_accuracy(outputs), "style_fd": style_fd(outputs, reference),
             "psnr": psnr(outputs, test.styled), "ssim": ssim(outputs, test.styled),
-            "warping_error": warping_error(outputs, test.flow, test.visible), "tof": tof(outputs, test.styled)}
+            "warping_error": warping_error(outputs, test.flow, test.visible),
+            "tof": tof(outputs, test.styled, convention="course")}
 
 
 def edge_correlation(output: torch.Tensor, reference: torch.Tensor) -> float:
@@ -70,8 +72,9 @@ def footage_scores(output: torch.Tensor, clip: torch.Tensor) -> dict[str, float]
 
     ``warping_error``: the output warped along the *input's* estimated flow, where that flow is
     trusted (:func:`vgan_course.data.trusted_flow`); ``input_warping_error``: the same for the input,
-    the floor that flow errors alone give; ``tof``: how differently from the input the output moves;
-    ``edges``: :func:`edge_correlation` with the input.
+    the floor that flow errors alone give (both Lai et al.'s); ``tof``: how differently from the input
+    the output moves (TecoGAN's convention: at least 6 frames of 48 x 48 or more); ``edges``:
+    :func:`edge_correlation` with the input.
     """
     if output.shape != clip.shape:
         raise ValueError(f"output must have the clip's shape {tuple(clip.shape)}, got {tuple(output.shape)}")
