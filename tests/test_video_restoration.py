@@ -83,14 +83,16 @@ def test_inflated_networks_start_exactly_where_the_single_frame_one_is():
 def test_restored_scores_and_their_controls():
     test = vr.test_set(16, 4)
     clean = test["high"]
-    scores = metrics.restored_scores(clean, clean, test["flow"], test["backward_flow"])
+    scores = metrics.restored_scores(clean, clean, test["flow"], test["backward_flow"], tof_convention="course")
     assert scores["psnr"] == float("inf") and scores["tof"] == 0 and scores["feature_distance"] < 1e-3
-    assert scores["warping_error"] < 0.7 * metrics.warping_error(clean, test["flow"])  # the mask drops occlusions
-    assert metrics.restored_scores(metrics.frozen(clean), clean)["tof"] > 0.3  # a still clip does not move like the truth
+    everywhere = torch.ones_like(test["flow"][:, :, :1])
+    assert scores["warping_error"] < 0.7 * metrics.warping_error(clean, test["flow"], everywhere)  # the mask drops occlusions
+    assert metrics.tof(metrics.frozen(clean), clean, convention="course") > 0.3  # a still clip does not move like the truth
     assert metrics.feature_distance(data.blur(clean, 1.5), clean) > 1.0
     video = torch.rand(1, 2, 3, 70, 100) * 2 - 1
     cut = metrics.tiles(video)
     assert cut.shape == (2 * 3, 2, 3, 32, 32) and torch.equal(cut[4, 1], video[0, 1, :, 32:64, 32:64])
+    assert scores["warping_error"] < 1e-3  # Lai et al.'s squared error: the truth scores about 0
     with pytest.raises(ValueError, match="shape"):
         metrics.restored_scores(clean[:, :2], clean)
     with pytest.raises(ValueError, match="both flow and backward_flow"):

@@ -90,11 +90,11 @@ def test_edge_correlation_is_the_pearson_correlation_of_gradient_magnitudes():
 
 
 def test_footage_scores_of_the_input_itself_and_of_an_unrelated_clip():
-    clip = data.read_video(data.sample_video("carphone_pristine"), size=32, square=True, max_frames=8)[None]
+    clip = data.read_video(data.sample_video("carphone_pristine"), size=48, square=True, max_frames=8)[None]
     steady = metrics.footage_scores(clip, clip)
     assert steady["warping_error"] == pytest.approx(steady["input_warping_error"]) and steady["tof"] < 1e-6
     assert steady["edges"] == pytest.approx(1, abs=1e-6)
-    unrelated = data.read_video(data.sample_video("bikes"), size=32, square=True, start=100, max_frames=8)[None]
+    unrelated = data.read_video(data.sample_video("bikes"), size=48, square=True, start=100, max_frames=8)[None]
     other = metrics.footage_scores(unrelated, clip)
     assert other["edges"] < 0.3 and other["warping_error"] > 2 * steady["input_warping_error"]
 
