@@ -16,7 +16,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # 04 · Video style transfer without flicker
 #

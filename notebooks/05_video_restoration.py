@@ -16,7 +16,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # 05 · Video restoration and enhancement
 #
