@@ -490,9 +490,9 @@ viz.show_images(torch.cat([clip[0, every_fifth], *[out[0, every_fifth] for out i
 
 # %% [markdown]
 # The look has moved to Big Buck Bunny's greens, and much of the scene went with it: the man's
-# face is not there. What is left of the input is its layout, the bright window at the right,
-# the dark mass of his jacket and hair, and their outlines, which is what the edge correlation
-# measures: well above the unrelated clip's, far below the input's own. The identity loss kept
+# face is not there. What is left of the input is part of its layout, the bright window at the
+# right and some of the outlines, which is what the edge correlation measures: well above the
+# unrelated clip's, far below the input's own. The identity loss kept
 # that much; a look that is *only* a look (a colour grade, a film stock) would keep the face, but
 # Big Buck Bunny's frames differ from a car interior in what they show, not only in how.
 #
