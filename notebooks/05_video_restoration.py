@@ -341,8 +341,8 @@ print(viz.format_table(rows, COLUMNS))
 #   both are low: blur hides flicker.
 # - The **feature distance** of the truth is about that of a second clean set: the floor, what two
 #   samples of clean frames differ by. Blur raises it. **Noise lowers it**: on the single-frame
-#   L1 output, noise of the right strength brings it far down, toward the floor, while PSNR falls
-#   by several decibels. Our features, like most, take fine grain for detail: this distance
+#   L1 output, noise of the right strength brings it well down, while PSNR falls by several
+#   decibels. Our features, like most, take fine grain for detail: this distance
 #   rewards *any* high-frequency energy, not only the right texture. A claim resting on it alone
 #   could be passed by adding noise; so every claim below about it is paired with what noise fails.
 
@@ -385,8 +385,8 @@ for name, (a, b) in {"recurrent vs single-frame generator (frame D)": (frame_d, 
 # - **More frames win on fidelity.** The multi-frame and recurrent networks beat the single-frame
 #   one on PSNR, and flicker far less: tOF and the warping error both fall. The single-frame
 #   network meets fresh noise in every frame and answers it a little differently each time; that
-#   is flicker. The frozen control has a low tOF too (a still clip has no flicker to measure) but
-#   loses several decibels: so the tOF claim is paired with PSNR.
+#   is flicker. The frozen control has a lower tOF than the single-frame output too (a still clip
+#   has no flicker to measure) but loses several decibels: so the tOF claim is paired with PSNR.
 # - **Sharp is not right, and the yardstick is weak.** The single-frame adversarial network loses
 #   PSNR against its L1 twin, and its frames are closer in distribution to clean frames (a
 #   smaller feature distance). Blau and Michaeli (2018) prove that such a trade is no failure of
@@ -397,9 +397,9 @@ for name, (a, b) in {"recurrent vs single-frame generator (frame D)": (frame_d, 
 #   the claim is the pair: a distance at most 0.8 of the L1 network's, at a PSNR well above the
 #   noise control's. Whether its texture is the *right* texture, this distance cannot say; look at
 #   the frames above.
-# - **Bicubic** has a lower feature distance than the single-frame L1 network, with a far lower
-#   PSNR. Nothing in it is realistic: it keeps the damage's noise, and this distance rewards noise.
-#   It is the same control again, made by the damage itself.
+# - **Bicubic** has about the feature distance of the single-frame L1 network (printed above), with
+#   a far lower PSNR. Nothing in it is realistic: it keeps the damage's noise, and this distance
+#   rewards noise. It is the same control again, made by the damage itself.
 # - **Invented detail flickers, and memory steadies it.** The single-frame adversarial network
 #   invents its texture anew in every frame: its tOF is as high as the single-frame L1 network's.
 #   Give the *same* adversarial training a recurrent generator and most of that flicker goes: the
