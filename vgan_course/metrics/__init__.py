@@ -12,7 +12,9 @@
   warping error against a flow (Lai et al. 2018) and tOF (TecoGAN), each as its paper's released
   code computes it, the course's earlier conventions by name (lessons 04-05);
 - :mod:`.fidelity`: PSNR and SSIM (Wang et al. 2004) against a known answer (lessons 04-05);
-- :mod:`.style`: a style classifier for lesson 04's two-style world, and the style accuracy.
+- :mod:`.style`: a style classifier for lesson 04's two-style world, and the style accuracy;
+- :mod:`.restyled`: lesson 04's scores of restyled clips (style, fidelity, flicker, content kept);
+- :mod:`.restored`: lesson 05's scores of restored clips (fidelity, flicker, a feature distance).
 """
 
 from .clip_scores import (ContentMotionTest, RealReference, aligned_crops, appearance_drift, at_metric_resolution,
@@ -22,6 +24,8 @@ from .digits import (DigitClassifier, DigitScore, InceptionScore, classifier_acc
 from .fidelity import psnr, ssim
 from .frechet import FDEstimate, frechet_bootstrap, frechet_distance
 from .modes import ModeCoverage, mode_coverage
+from .restored import feature_distance, restored_scores, tiles, visible_pixels
+from .restyled import edge_correlation, footage_scores, restyled_scores, style_reference
 from .style import StyleClassifier, style_accuracy, style_classifier, style_fd
 from .temporal import MotionStatistics, centroids, identity_consistency, motion_statistics, tof, warping_error
 from .video import (VideoFeatureNet, clip_fd, evaluate_video_features, frame_fd, frozen, shuffled, train_video_features,
@@ -36,4 +40,6 @@ __all__ = [
     "identity_consistency", "inception_score", "mode_coverage", "motion_statistics", "psnr", "shuffled", "ssim",
     "style_accuracy", "style_classifier", "style_fd", "tof", "train_video_features", "video_feature_net",
     "video_features", "warping_error",
+    "feature_distance", "restored_scores", "tiles", "visible_pixels",
+    "edge_correlation", "footage_scores", "restyled_scores", "style_reference",
 ]
