@@ -14,7 +14,7 @@ from .restoration import (PixelShuffleUpsampler, PlainResidualBlock, RecurrentRe
                           restore_recurrent, upsample_flow)
 from .translation import FramePredictor, PatchDiscriminator, ResidualBlock, ResnetGenerator
 from .video import (Conv2Plus1d, FrameIndependentGenerator, MoCoGANGenerator, TGANGenerator, VGANGenerator,
-                    VideoDiscriminator, sample_frames)
+                    VideoDiscriminator, sample_clips, sample_frames)
 
 __all__ = ["ConcatenationHead", "ConditionalBatchNorm", "ConditionalDiscriminator", "ConditionalMoCoGANGenerator",
            "Conv2Plus1d", "DCGANDiscriminator", "DCGANGenerator", "FramePredictor", "FrameIndependentGenerator",
@@ -22,4 +22,4 @@ __all__ = ["ConcatenationHead", "ConditionalBatchNorm", "ConditionalDiscriminato
            "PixelShuffleUpsampler", "PlainResidualBlock", "ProjectionHead", "RecurrentRestorer", "ResidualBlock", "ResnetGenerator",
            "RestorationNet", "SoundEncoder", "TGANGenerator", "TextEncoder", "TripletDiscriminator", "VGANGenerator", "VideoDiscriminator", "bicubic",
            "frame_windows", "inflate_single_frame", "init_dcgan_weights", "restore_clip", "restore_recurrent",
-           "sample_frames", "spectral_norm", "upsample_flow"]
+           "sample_clips", "sample_frames", "spectral_norm", "upsample_flow"]
