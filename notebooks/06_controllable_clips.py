@@ -66,9 +66,15 @@ import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 
-from vgan_course import claims, controllable_clips, metrics, models, profiles, train, viz
+from vgan_course import claims, methods, metrics, models, profiles, viz
 from vgan_course.data import captions
-from vgan_course.metrics import detection, prompts
+from vgan_course.methods import clip_detection, controllable_clips
+from vgan_course.metrics import prompts
+
+# The training settings per profile live with the lesson's methods (vgan_course/methods/controllable_clips.py),
+# so that `vgan-course train 06_controllable_clips` trains exactly what this notebook trains.
+lesson = methods.lesson("06_controllable_clips")
+training = lesson.config()  # the current profile's training settings, seed and device
 
 cfg = profiles.settings(
     smoke=dict(per_prompt=2, n_real=120, n_detect=24, n_detect_train=32, cnn_steps=4, sound_steps=4),
@@ -76,12 +82,12 @@ cfg = profiles.settings(
     gpu=dict(per_prompt=32, n_real=1280, n_detect=512, n_detect_train=768, cnn_steps=600, sound_steps=800),
 )
 # Train only if missing: False loads the generators shipped with the course (trained longer by
-# `vgan-course train-checkpoints`, at 32 x 32); True trains both here with the settings of
-# controllable_clips.SETTINGS for this profile. The gpu profile works at 64 x 64, so it always trains.
-RETRAIN = os.environ.get("VGAN_RETRAIN", "0") == "1" or cfg.profile == "gpu"
+# `vgan-course train-checkpoints`, at 32 x 32); True trains both here for training.steps steps.
+# The gpu profile works at 64 x 64 (training.size), so it always trains.
+RETRAIN = os.environ.get("VGAN_RETRAIN", "0") == "1"
 profiles.seed_everything(cfg.seed)
 run = profiles.run_dir("06_controllable_clips")  # checkpoints (resumable), exported clips
-print(cfg, "RETRAIN =", RETRAIN)
+print(cfg, training, "RETRAIN =", RETRAIN, sep="\n")
 
 # %% [markdown]
 # ## 1. A captioned world, with combinations held out
@@ -194,10 +200,10 @@ claims.claim("06", "reader: frozen clips, motion right", reader["real clips, fir
 # the handwriting, where the digit starts, how fast it goes.
 
 # %%
-for method in controllable_clips.METHOD_NAMES:
-    nets = controllable_clips.build_networks(controllable_clips.config(method))
-    sizes = {name: f"{sum(p.numel() for p in net.parameters()) / 1e3:.0f} k" for name, net in nets.items()}
-    print(f"{method}: parameters {sizes}")
+for name, method in lesson.methods.items():
+    nets = method.networks(methods.settings_for(method, training))
+    sizes = {key: f"{sum(p.numel() for p in net.parameters()) / 1e3:.0f} k" for key, net in nets.items()}
+    print(f"{name}: parameters {sizes}")
 
 # %% [markdown]
 # **The discriminators** are lesson 03's: one judges single frames, one whole clips with
@@ -260,8 +266,8 @@ print("matching-aware loss, difference from the package's:",
 # with the clip's caption) and the clip discriminator on $\mathcal{L}_D$; then update the generator
 # on $\mathcal{L}_G$ summed over both, against the updated discriminators. After every step the
 # training loop also moves the averaged generator $\bar\theta \leftarrow 0.99\,\bar\theta + 0.01\,\theta$,
-# which is the one we keep, as in lesson 03. The settings (`controllable_clips.config(method)`:
-# the profile's values, the method's weights) are one plain namespace; an experiment changes a copy.
+# which is the one we keep, as in lesson 03. The step reads its weights from `cfg` (the profile's
+# settings plus the method's `hyper`: `w` is `mismatch_weight`).
 
 # %%
 def lesson_step(nets, opts, batch_fn, cfg):
@@ -291,29 +297,26 @@ def lesson_step(nets, opts, batch_fn, cfg):
     return step
 
 # %% [markdown]
-# The package's `controllable_clips.make_step` must be the same step: from the same networks, the
-# same batches and the same random state, two steps of each must leave exactly the same parameters.
+# The package's `controllable_clips.make_step`, which `vgan-course train` and the shipping command use,
+# must be the same step: from the same networks, the same batches and the same random state, two
+# steps of each must leave exactly the same parameters (`methods.check_same_step`).
 
 # %%
-for method in controllable_clips.METHOD_NAMES:
-    difference = controllable_clips.check_same_step(method, controllable_clips.config(method, width=8, batch=4), lesson_step)
-    claims.claim("06", f"{method}: the lesson's step and the package's, largest parameter difference after two steps",
+for name, method in lesson.methods.items():
+    difference = methods.check_same_step(method, lesson.config(width=8, batch=4), lesson_step)
+    claims.claim("06", f"{name}: the lesson's step and the package's, largest parameter difference after two steps",
                  difference, at_most=0.0, assert_in_smoke=True)
 
 # %% [markdown]
-# **Training.** `controllable_clips.load_or_train` loads the generator shipped with the course
-# (trained longer, `SETTINGS["ship"]`), or with `RETRAIN = True` trains it here with the step
+# **Training.** `methods.load_or_train` loads the generator shipped with the course (trained
+# longer, with `lesson.settings["ship"]`), or with `RETRAIN = True` trains it here with the step
 # above, in `train.train`, resumable from its checkpoint in `run`.
 
 # %%
 trained = {}
-for method in controllable_clips.METHOD_NAMES:
-    start = time.perf_counter()
-    trained[method] = controllable_clips.load_or_train(method, controllable_clips.config(method), run_dir=run,
-                                                       retrain=RETRAIN, step=lesson_step)
-    history = trained[method].history
-    how = "shipped" if history is None else f"trained {history.steps[-1] if history.steps else 0} steps"
-    print(f"{method}: {how}, {time.perf_counter() - start:.0f} s")
+for name, method in lesson.methods.items():
+    trained[name] = methods.load_or_train(method, training, run_dir=run, retrain=RETRAIN, step=lesson_step)
+    print(trained[name].describe())
 shipped_models = all(t.source == "shipped" for t in trained.values())
 
 # %% [markdown]
@@ -339,14 +342,14 @@ real_spread = controllable_clips.within_prompt_spread(real_seen.video, cfg.per_p
 floor = metrics.clip_fd(real_seen.video, real_again.video).value
 results, made = {}, {}
 for method, t in trained.items():
-    made[method] = {split: controllable_clips.prompt_clips(t.G, pairs, cfg.per_prompt, seed=cfg.seed)
+    made[method] = {split: controllable_clips.prompt_clips(t.network, pairs, cfg.per_prompt, seed=cfg.seed)
                     for split, pairs in (("seen", seen), ("held-out", held_out))}
     for split, clips in made[method].items():
         results[method, split] = prompts.prompt_accuracy(clips.video, clips.digits, clips.motions)
     clips = made[method]["seen"]
     shuffle = torch.randperm(len(clips), generator=torch.Generator().manual_seed(cfg.seed))
     results[method, "seen, prompts shuffled"] = prompts.prompt_accuracy(clips.video, clips.digits[shuffle], clips.motions[shuffle])
-    one = controllable_clips.prompt_clips(t.G, [seen[0]] * len(seen), cfg.per_prompt, seed=cfg.seed)
+    one = controllable_clips.prompt_clips(t.network, [seen[0]] * len(seen), cfg.per_prompt, seed=cfg.seed)
     results[method, "seen, one prompt for all"] = prompts.prompt_accuracy(one.video, clips.digits, clips.motions)
     results[method, "seen"] |= {"clip FD": metrics.clip_fd(real_seen.video, prompts.at_32(clips.video)).value,
                                 "spread / real": controllable_clips.within_prompt_spread(clips.video, cfg.per_prompt) / real_spread}
@@ -365,7 +368,7 @@ claims.record_table("06", "prompt accuracy" + (" (shipped generators)" if shippe
 # %%
 show = list(controllable_clips.FIGURE_PROMPTS)
 real_show = captions.prompt_digits(show, 1, generator=torch.Generator().manual_seed(cfg.seed)).video
-made_show = {method: prompts.at_32(controllable_clips.prompt_clips(t.G, show, 3, seed=cfg.seed).video)
+made_show = {method: prompts.at_32(controllable_clips.prompt_clips(t.network, show, 3, seed=cfg.seed).video)
              for method, t in trained.items()}
 rows = []
 for i, pair in enumerate(show):
@@ -383,14 +386,14 @@ plt.show()
 
 # %%
 PROMPT = "digit 7 moves up"
-yours = controllable_clips.clip_from_prompt(trained["projection D"].G, PROMPT, n=4, seed=cfg.seed)
+yours = controllable_clips.clip_from_prompt(trained["projection D"].network, PROMPT, n=4, seed=cfg.seed)
 gif = viz.save_gif(yours, run / "06_prompt.gif", fps=8, ncol=4)
 mp4 = viz.save_mp4(yours, run / "06_prompt.mp4", fps=8, ncol=4)
 print(f"wrote {gif} ({gif.stat().st_size / 1e3:.0f} kB) and {mp4} ({mp4.stat().st_size / 1e3:.0f} kB)")
 viz.show_video(yours, ncol=4, caption=PROMPT)
 
 # %%
-controllable_clips.prompt_box(trained["projection D"].G, seed=cfg.seed)
+controllable_clips.prompt_box(trained["projection D"].network, seed=cfg.seed)
 
 # %% [markdown]
 # ## 5. A second modality: the same request as a sound
@@ -422,7 +425,7 @@ display(Audio(example[0].numpy(), rate=captions.SAMPLE_RATE))
 # Then the generator draws from sounds, and the reader scores the clips exactly as before.
 
 # %%
-G = trained["projection D"].G
+G = trained["projection D"].network
 start = time.perf_counter()
 encoder = controllable_clips.train_sound_encoder(G, cfg.sound_steps, seed=cfg.seed)
 print(f"sound encoder: {cfg.sound_steps} steps, {time.perf_counter() - start:.0f} s")
@@ -470,11 +473,12 @@ claims.record_table("06", "prompt accuracy from sounds (projection D)", [{"promp
 # %%
 CRF = 32
 start = time.perf_counter()
-train_real = controllable_clips.lesson03_real(cfg.n_detect_train, seed=1000 + cfg.seed, split="train")
-train_fake = controllable_clips.lesson03_clips(controllable_clips.DETECTOR_SOURCE, cfg.n_detect_train, seed=1000 + cfg.seed)
-detectors = controllable_clips.fit_detectors(train_real, train_fake, cfg.cnn_steps, seed=cfg.seed)
-sets = controllable_clips.detection_sets(trained["projection D"].G, cfg.n_detect, seed=2000 + cfg.seed)
-table = controllable_clips.detection_table(detectors, sets, CRF)
+source = clip_detection.DETECTOR_SOURCE
+train_real = clip_detection.lesson03_real(source, cfg.n_detect_train, seed=1000 + cfg.seed, split="train")
+train_fake = clip_detection.lesson03_clips(source, cfg.n_detect_train, seed=1000 + cfg.seed)
+detectors = clip_detection.fit_detectors(train_real, train_fake, cfg.cnn_steps, seed=cfg.seed)
+sets = clip_detection.detection_sets(trained["projection D"].network, cfg.n_detect, seed=2000 + cfg.seed)
+table = clip_detection.detection_table(detectors, sets, CRF)
 print(f"detectors trained and tested in {time.perf_counter() - start:.0f} s")
 print(f"{'generator':12s}{'compression':>14s}  " + "".join(f"{d:>24s}" for d in detectors))
 for name in sets:
@@ -488,10 +492,11 @@ detected = {(r["generator"], r["compression"], r["detector"]): r for r in table}
 # %% [markdown]
 # ## Exercises
 # 1. **Which conditioning, with more time?** Train both methods for 2000 steps here
-#    (`controllable_clips.config(method, steps={method: 2000})`) and compare the prompt table with
+#    (`methods.train_method(lesson.methods[name], lesson.config(steps={name: 2000}), run_dir=...)`) and compare the prompt table with
 #    the shipped generators'. Does the gap between projection and concatenation grow or close?
 # 2. **Without the wrong captions.** Train the projection-D generator with `mismatch_weight=0`
-#    (`controllable_clips.config("projection D", mismatch_weight=0.0)`): the plain conditional GAN.
+#    (`lesson.methods["projection D"].with_hyper(mismatch_weight=0.0)`, through
+#    `methods.load_or_train(..., retrain=True)`): the plain conditional GAN.
 #    What happens to the digit accuracy, and to the motion accuracy? Why does one of them need the
 #    discriminator to read the caption more than the other?
 # 3. **Only the clip discriminator reads.** Replace the frame discriminator's caption by a fixed

@@ -37,7 +37,7 @@
 # Your grade comes from hidden tests that call your functions on new inputs; passing the visible
 # checks is a strong sign, not a guarantee. Do not rename the functions, and do not delete or
 # edit the cells that are not yours. Do not call `vgan_course.data.captions`,
-# `vgan_course.models`, `vgan_course.controllable_clips` or `vgan_course.metrics.prompts` /
+# `vgan_course.models`, `vgan_course.methods.controllable_clips` or `vgan_course.metrics.prompts` /
 # `.detection` in your answers: the point is to write them (the check cells use them as
 # references). `vgan_course.metrics.centroids` may be used in part 4.
 
@@ -246,7 +246,7 @@ def matching_aware_loss(real_right: torch.Tensor, real_wrong: torch.Tensor, fake
 
 # %% nbgrader={"grade": false, "grade_id": "matching_check", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # check: part 3
-from vgan_course import controllable_clips as course_clips  # the course's own, as a reference
+from vgan_course.methods import controllable_clips as course_clips  # the course's own, as a reference
 
 torch.manual_seed(3)
 right, wrong, fake = torch.randn(6), torch.randn(4), torch.randn(5)

@@ -8,11 +8,16 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from vgan_course import controllable_clips as cc
-from vgan_course import models, shipped, train
+from vgan_course import methods, models, shipped, train
+from vgan_course.methods import controllable_clips as cc
 from vgan_course.data import captions
 
 V = len(captions.VOCABULARY)
+LESSON = methods.lesson("06_controllable_clips")
+
+
+def settings(method, profile="smoke", **overrides):
+    return methods.settings_for(LESSON.methods[method], LESSON.config(profile, **overrides))
 
 
 def tokens(n, seed=0):
@@ -123,7 +128,7 @@ def test_mismatched_captions_are_always_other_seen_captions():
 
 @pytest.mark.parametrize("method", cc.METHOD_NAMES)
 def test_one_step_of_each_method_moves_every_network(method):
-    cfg = cc.config(method, "smoke", width=4, batch=3)
+    cfg = settings(method, width=4, batch=3)
     torch.manual_seed(0)
     nets = cc.build_networks(cfg)
     before = {name: copy.deepcopy(net.state_dict()) for name, net in nets.items()}
@@ -139,31 +144,32 @@ def test_one_step_of_each_method_moves_every_network(method):
 
 
 def test_the_step_checker_sees_a_different_step():
-    cfg = cc.config("projection D", "smoke", width=4, batch=2)
-    assert cc.check_same_step("projection D", cfg, cc.make_step) == 0.0
+    method, cfg = LESSON.methods["projection D"], LESSON.config("smoke", width=4, batch=2)
+    assert methods.check_same_step(method, cfg, cc.make_step) == 0.0
 
     def without_wrong_captions(nets, opts, batch_fn, cfg):
         return cc.make_step(nets, opts, batch_fn, SimpleNamespace(**{**vars(cfg), "mismatch_weight": 0.0}))
-    assert cc.check_same_step("projection D", cfg, without_wrong_captions) > 1e-6
+    assert methods.check_same_step(method, cfg, without_wrong_captions) > 1e-6
 
 
 def test_training_resumes_and_loading_prefers_the_shipped_generator(tmp_path):
-    cfg = cc.config("projection D", "smoke", width=4, batch=2)
-    trained = cc.load_or_train("projection D", cfg, retrain=True, run_dir=tmp_path)
-    assert trained.source == "trained" and trained.history.steps == [1, 2] and not trained.G.training
+    method, cfg = LESSON.methods["projection D"], LESSON.config("smoke", width=4, batch=2)
+    trained = methods.load_or_train(method, cfg, retrain=True, run_dir=tmp_path, progress=False)
+    assert trained.source == "trained" and trained.history.steps == [1, 2] and not trained.network.training
     assert (tmp_path / "controllable_projection_d.pt").exists()
-    again = cc.train_method("projection D", cfg, run_dir=tmp_path)  # finished: resumes and does nothing more
-    assert again.history.steps == [1, 2] and torch.equal(again.G.image.out.weight, trained.G.image.out.weight)
-    for method in cc.METHOD_NAMES:
-        name = cc.shipped_name(method)
-        assert name in shipped.read_manifest(), f"run `vgan-course train-checkpoints {name}`"
-        loaded = cc.load_or_train(method, cc.config(method, "cpu"), run_dir=tmp_path)
-        assert loaded.source == "shipped" and not loaded.G.training
+    again = methods.train_method(method, cfg, run_dir=tmp_path, progress=False)  # finished: does nothing more
+    assert again.history.steps == [1, 2] and torch.equal(again.network.image.out.weight, trained.network.image.out.weight)
+    for method in LESSON.methods.values():
+        assert method.shipped in shipped.read_manifest(), f"run `vgan-course train-checkpoints {method.shipped}`"
+        loaded = methods.load_or_train(method, LESSON.config("cpu"), run_dir=tmp_path)
+        assert loaded.source == "shipped" and not loaded.network.training
 
 
-def test_unknown_method_is_named():
-    with pytest.raises(ValueError, match="unknown method 'attention D'"):
-        cc.config("attention D")
+def test_unknown_profile_and_setting_are_named():
+    with pytest.raises(ValueError, match="not 'fast'"):
+        LESSON.config("fast")
+    with pytest.raises(ValueError, match="no setting"):
+        LESSON.methods["projection D"].with_hyper(attention=1.0)
 
 
 def test_sound_encoder_learns_to_land_near_the_text_encoder():

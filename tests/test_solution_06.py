@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from vgan_course import controllable_clips, models
+from vgan_course import models
+from vgan_course.methods import controllable_clips
 from vgan_course.data import captions
 from vgan_course.grading import assignment
 from vgan_course.metrics import detection, prompts

@@ -1,4 +1,4 @@
-"""Lesson 06: clips from a prompt, the methods compared, and what they are scored by.
+"""Lesson 06's methods: a caption-conditioned MoCoGAN, with two ways for its discriminators to read.
 
 Two ways of training a caption-conditioned MoCoGAN (:class:`~vgan_course.models.ConditionalMoCoGANGenerator`)
 on captioned moving digits (:mod:`vgan_course.data.captions`), which differ only in how the two
@@ -16,21 +16,14 @@ batch norm in the discriminators, a moving average of the generator's weights), 
 matching-aware term added (:func:`matching_aware_loss`: a real clip with a wrong caption counts as
 fake). Only the heads differ, as in Miyato and Koyama's own comparison of the two.
 
-A method is plain data and four functions, the shape every lesson's methods share:
-:data:`SETTINGS` per profile (``ship``: how the shipped generators were trained) and :data:`HYPER`
-per method, joined by :func:`config` into one namespace ``cfg``; :func:`build_networks`,
-:func:`make_optimizers`, :func:`training_batches` and :func:`make_step`, which
-:func:`vgan_course.train.train` runs. :func:`load_or_train` gives the shipped generator unless told
-to train; :func:`prompt_results` and :func:`within_prompt_spread` score what it makes.
+Each method is a :class:`~vgan_course.methods.Method` (:func:`build_networks`, :func:`make_optimizers`,
+:func:`training_batches`, :func:`make_step`, its weights in ``hyper``) of :data:`LESSON`, whose
+settings per profile are plain data; :func:`prompt_results` and :func:`within_prompt_spread` score
+what a generator makes, :func:`clip_from_prompt` turns a typed prompt into clips.
 """
 
 from __future__ import annotations
 
-import copy
-import tempfile
-import time
-from dataclasses import dataclass
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable
 
@@ -38,34 +31,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import data, metrics, profiles, shipped, train, video_gans
-from .data import captions
-from .metrics import detection
-from .metrics.prompts import at_32, prompt_accuracy
-from .models import ConditionalDiscriminator, ConditionalMoCoGANGenerator, SoundEncoder, init_dcgan_weights, sample_frames
+from .. import metrics, train
+from ..data import captions
+from ..metrics.prompts import at_32, prompt_accuracy
+from ..models import ConditionalDiscriminator, ConditionalMoCoGANGenerator, SoundEncoder, init_dcgan_weights, sample_frames
+from . import Lesson, Method
 
 METHOD_NAMES = ("projection D", "concatenation D")
-SETTINGS = {  # per profile, plain data; ``ship``: the shipped generators (`vgan-course train-checkpoints`)
-    "smoke": dict(steps=dict.fromkeys(METHOD_NAMES, 2), batch=4, size=32, width=32, cond_dim=64),
-    "cpu": dict(steps=dict.fromkeys(METHOD_NAMES, 450), batch=16, size=32, width=32, cond_dim=64),
-    "gpu": dict(steps=dict.fromkeys(METHOD_NAMES, 6000), batch=32, size=64, width=64, cond_dim=64),
-    "ship": dict(steps=dict.fromkeys(METHOD_NAMES, 5000), batch=16, size=32, width=32, cond_dim=64),
-}
-ARCHITECTURE = ("size", "width", "cond_dim")  # the settings that change the networks' shapes
-HYPER = {  # per method: how its discriminators read the caption, and the weights of its paper
-    name: dict(conditioning=name.split()[0], mismatch_weight=0.5, frames_per_clip=2, lr=2e-4) for name in METHOD_NAMES}
-AVERAGE_DECAY = 0.99  # the generator kept is a moving average of G's weights (train.update_average)
 VOCABULARY_SIZE = len(captions.VOCABULARY)
-
-
-def config(method: str, profile: str | None = None, **overrides) -> SimpleNamespace:
-    """The settings of ``method`` in ``profile`` (default: the active one) with its :data:`HYPER` and
-    the seed and device, as one namespace; ``overrides`` replace single values (``config(m, batch=8)``)."""
-    if method not in HYPER:
-        raise ValueError(f"unknown method {method!r}; choose one of {list(HYPER)}")
-    profile = profile or profiles.current_profile()
-    values = {**SETTINGS[profile], **HYPER[method], **overrides}
-    return SimpleNamespace(profile=profile, seed=profiles.current_seed(), device=profiles.device(), **values)
 
 
 def build_networks(cfg: SimpleNamespace) -> dict[str, nn.Module]:
@@ -158,95 +131,6 @@ def make_step(nets: dict[str, nn.Module], opts: dict[str, torch.optim.Optimizer]
     return step
 
 
-# --- training, and the shipped generators ------------------------------------------------------------
-
-
-@dataclass
-class TrainedGenerator:
-    method: str
-    G: ConditionalMoCoGANGenerator  # the moving average of the generator's weights, in eval mode
-    history: train.History | None  # None when loaded from a shipped checkpoint
-    source: str  # "shipped" or "trained"
-
-
-def shipped_name(method: str) -> str:
-    """The shipped generator of ``method``: ``"controllable_projection_d"`` or ``"controllable_concatenation_d"``."""
-    return "controllable_" + config(method, "ship").conditioning + "_d"
-
-
-def train_method(method: str, cfg: SimpleNamespace, *, run_dir: str | Path, step=None,
-                 progress: bool = False) -> TrainedGenerator:
-    """Train ``method`` for ``cfg.steps[method]`` steps on fresh seen captions, resumable from
-    ``run_dir/<shipped name>.pt``; ``step`` replaces :func:`make_step` (a lesson passes its own).
-    The generator kept is the moving average of G's weights (``AVERAGE_DECAY``)."""
-    profiles.seed_everything(cfg.seed)
-    nets = {name: net.to(cfg.device) for name, net in build_networks(cfg).items()}
-    opts = make_optimizers(nets, cfg)
-    batches = training_batches(cfg, torch.Generator().manual_seed(cfg.seed))
-    on_device = lambda: {key: value.to(cfg.device) for key, value in batches().items()}  # noqa: E731
-    step_fn = (step or make_step)(nets, opts, on_device, cfg)
-    nets["G_average"] = average = copy.deepcopy(nets["G"])  # no optimizer: it follows G; checkpointed with the rest
-
-    def step_and_average(ctx: train.StepContext) -> dict[str, torch.Tensor]:
-        logged = step_fn(ctx)
-        train.update_average(average, nets["G"], AVERAGE_DECAY)
-        return logged
-
-    history = train.train(step_and_average, nets, opts, steps=cfg.steps[method],
-                          checkpoint=Path(run_dir) / f"{shipped_name(method)}.pt", checkpoint_every=200, log_every=10,
-                          progress=progress)
-    return TrainedGenerator(method, average.eval(), history, "trained")
-
-
-def load_shipped(method: str) -> ConditionalMoCoGANGenerator:
-    """The shipped generator of ``method`` (SHA-256 checked), in eval mode on the CPU."""
-    G = build_networks(config(method, "ship"))["G"]
-    G.load_state_dict(shipped.load_state(shipped_name(method)))
-    return G.eval()
-
-
-def load_or_train(method: str, cfg: SimpleNamespace, *, run_dir: str | Path, retrain: bool = False, step=None,
-                  progress: bool = False) -> TrainedGenerator:
-    """Train only if missing: the shipped generator of ``method`` unless ``retrain`` (or none is shipped,
-    or ``cfg`` asks for other shapes than the shipped one's); else :func:`train_method`."""
-    fits = all(getattr(cfg, key) == SETTINGS["ship"][key] for key in ARCHITECTURE)
-    if not retrain and fits and shipped_name(method) in shipped.read_manifest():
-        return TrainedGenerator(method, load_shipped(method), None, "shipped")
-    return train_method(method, cfg, run_dir=run_dir, step=step, progress=progress)
-
-
-def check_same_step(method: str, cfg: SimpleNamespace, step, steps: int = 2) -> float:
-    """Largest difference between the parameters after ``steps`` steps of ``step`` and of :func:`make_step`,
-    both from the same fresh networks, seed and batches (CPU, full precision): 0 when they are one step."""
-    results = []
-    for factory in (step, make_step):
-        profiles.seed_everything(cfg.seed)
-        nets = build_networks(cfg)
-        opts = make_optimizers(nets, cfg)
-        step_fn = factory(nets, opts, training_batches(cfg, torch.Generator().manual_seed(cfg.seed)), cfg)
-        ctx = train.StepContext(torch.device("cpu"), None, opts)
-        for _ in range(steps):
-            step_fn(ctx)
-            ctx.step += 1
-        results.append({f"{name}.{key}": p.detach().clone() for name, net in nets.items() for key, p in net.named_parameters()})
-    mine, package = results
-    return max(float((mine[key] - package[key]).abs().max()) for key in package)
-
-
-def ship(method: str, seed: int = 0) -> tuple[dict, dict]:
-    """``vgan-course train-checkpoints controllable_...``: train with the ``ship`` settings, round the kept
-    generator to fp16 and score what ships (:func:`score`); returns ``(state dict, measured)``."""
-    cfg = config(method, "ship")
-    cfg.seed, cfg.device = seed, torch.device("cpu")
-    began = time.perf_counter()
-    with tempfile.TemporaryDirectory() as folder:
-        trained = train_method(method, cfg, run_dir=folder)
-    state = {k: v.half() if v.is_floating_point() else v for k, v in trained.G.state_dict().items()}
-    trained.G.load_state_dict(state)  # score what ships
-    return state, {"steps": cfg.steps[method], "seconds": round(time.perf_counter() - began, 1),
-                   **{k: round(v, 4) for k, v in score(method, trained.G).items()}}
-
-
 # --- scores -------------------------------------------------------------------------------------------
 
 
@@ -334,7 +218,7 @@ def prompt_box(G: ConditionalMoCoGANGenerator, seed: int = 0):
     return widgets.VBox([box, output])
 
 
-def score(method: str, G: ConditionalMoCoGANGenerator) -> dict[str, float]:
+def score(method: Method, G: ConditionalMoCoGANGenerator) -> dict[str, float]:
     """What the manifest records for a shipped generator: :func:`prompt_results` on 16 clips of every
     prompt, and the within-prompt spread of 8 clips of every seen prompt over that of real clips."""
     pairs = captions.combinations("seen")
@@ -350,9 +234,11 @@ FIGURE_PROMPTS = ((3, "left"), (7, "down"), (0, "left"), (5, "right"))  # two se
 def figure_rows() -> dict[str, torch.Tensor]:
     """For the results page: for each of ``FIGURE_PROMPTS``, a real clip and one clip of each shipped
     generator, every other frame of 16: ``{label: frames (8, 1, 32, 32)}``."""
+    from .training import load_shipped
+
     rows = {}
     real = captions.prompt_digits(list(FIGURE_PROMPTS), 1, generator=torch.Generator().manual_seed(0)).video
-    made = {method: prompt_clips(load_shipped(method), list(FIGURE_PROMPTS), 1).video for method in METHOD_NAMES}
+    made = {name: prompt_clips(load_shipped(method), list(FIGURE_PROMPTS), 1).video for name, method in METHODS.items()}
     for i, pair in enumerate(FIGURE_PROMPTS):
         tag = "held-out" if pair in captions.HELD_OUT else "seen"
         rows[f"real: {captions.caption_text(pair)} ({tag})"] = real[i, ::2]
@@ -396,52 +282,24 @@ def sound_condition(encoder: SoundEncoder, seed: int = 0) -> Callable[[torch.Ten
     return condition
 
 
-# --- detecting generated clips ----------------------------------------------------------------------------
-
-DETECTOR_SOURCE = "MoCoGAN"  # lesson 03's generator the detectors learn from
-LESSON_03_TESTED = ("MoCoGAN", "TGAN", "VGAN")
-
-
-def lesson03_real(n: int, seed: int, split: str = "test") -> torch.Tensor:
-    """``n`` real clips of lesson 03's world ``(n, 16, 1, 32, 32)`` (one bouncing digit), from ``split``'s digit images."""
-    return data.moving_digits(n, 16, 32, 1, speed=(1.0, 2.5), split=split, generator=torch.Generator().manual_seed(seed)).video
+def _method(name: str) -> Method:
+    conditioning = name.split()[0]
+    hyper = {"conditioning": conditioning, "mismatch_weight": 0.5, "frames_per_clip": 2, "lr": 2e-4}
+    return Method("06_controllable_clips", name, f"controllable_{conditioning}_d", build_networks, make_optimizers,
+                  training_batches, make_step, hyper, average_decay=0.99, better=("seen both", "higher"))
 
 
-def lesson03_clips(name: str, n: int, seed: int) -> torch.Tensor:
-    """``n`` clips ``(n, 16, 1, 32, 32)`` of lesson 03's shipped generator ``name``, from a seeded generator."""
-    return video_gans.sample_clips(video_gans.load_shipped(name), n, seed=seed)
-
-
-def detection_sets(G06: ConditionalMoCoGANGenerator, n: int, seed: int) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
-    """Test sets, ``name -> (real, fake)``, ``n`` clips each at 32 x 32: lesson 03's shipped MoCoGAN, TGAN and
-    VGAN against real clips of their world (held-out digit images), and ``G06`` against real captioned
-    clips (every prompt, held-out digit images)."""
-    sets = {name: (lesson03_real(n, seed), lesson03_clips(name, n, seed)) for name in LESSON_03_TESTED}
-    pairs = captions.combinations("all")
-    fake = prompt_clips(G06, pairs, -(-n // len(pairs)), seed).video[:n]
-    real = captions.captioned_digits(n, "all", digit_split="test", generator=torch.Generator().manual_seed(seed)).video
-    sets["lesson 06"] = (at_32(real), at_32(fake))
-    return sets
-
-
-def fit_detectors(real: torch.Tensor, fake: torch.Tensor, cnn_steps: int, seed: int = 0) -> dict[str, object]:
-    """The three detectors of lesson 06, and the CNN without augmentation as the control, trained on ``real``
-    against ``fake`` clips ``(n, 16, 1, 32, 32)``."""
-    return {"spectrum + LR": detection.FeatureDetector(detection.spectrum_features).fit(real, fake),
-            "CNN, blur + H.264": detection.train_cnn_detector(real, fake, cnn_steps, seed=seed),
-            "CNN, no augmentation": detection.train_cnn_detector(real, fake, cnn_steps, seed=seed, augmented=False),
-            "flow residual + LR": detection.FeatureDetector(detection.flow_residual_features).fit(real, fake)}
-
-
-def detection_table(detectors: dict[str, object], sets: dict[str, tuple[torch.Tensor, torch.Tensor]],
-                    crf: int) -> list[dict]:
-    """One row per (generator, compression, detector): average precision and accuracy, on the test
-    clips as they are and after H.264 at constant rate factor ``crf`` (both real and fake clips)."""
-    rows = []
-    for name, (real, fake) in sets.items():
-        versions = {"none": (real, fake), f"H.264 crf {crf}": (data.codec_damage(real, crf=crf), data.codec_damage(fake, crf=crf))}
-        for compression, (r, f) in versions.items():
-            for detector_name, detector in detectors.items():
-                rows.append({"generator": name, "compression": compression, "detector": detector_name,
-                             **{k: round(v, 4) for k, v in detection.detection_scores(detector, r, f).items()}})
-    return rows
+METHODS = {name: _method(name) for name in METHOD_NAMES}
+LESSON = Lesson(
+    name="06_controllable_clips",
+    methods=METHODS,
+    settings={  # ``ship``: how the shipped generators were trained (`vgan-course train-checkpoints`)
+        "smoke": dict(steps=dict.fromkeys(METHODS, 2), batch=4, size=32, width=32, cond_dim=64),
+        "cpu": dict(steps=dict.fromkeys(METHODS, 450), batch=16, size=32, width=32, cond_dim=64),
+        "gpu": dict(steps=dict.fromkeys(METHODS, 6000), batch=32, size=64, width=64, cond_dim=64),
+        "ship": dict(steps=dict.fromkeys(METHODS, 5000), batch=16, size=32, width=32, cond_dim=64),
+    },
+    architecture=("size", "width", "cond_dim"),
+    score=score,
+    figure_rows=figure_rows,
+)
