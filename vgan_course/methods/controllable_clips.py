@@ -201,7 +201,7 @@ def prompt_box(G: ConditionalMoCoGANGenerator, seed: int = 0):
         return None
     from IPython.display import display
 
-    from .viz import show_video
+    from ..viz import show_video
 
     box, output = widgets.Text(value="digit 7 moves up", description="prompt"), widgets.Output()
 
