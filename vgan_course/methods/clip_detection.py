@@ -45,8 +45,10 @@ def lesson03_clips(name: str, n: int, seed: int) -> torch.Tensor:
 def detection_sets(G06: ConditionalMoCoGANGenerator, n: int, seed: int) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
     """Test sets, ``name -> (real, fake)``, ``n`` clips each at 32 x 32: lesson 03's shipped MoCoGAN, TGAN and
     VGAN against real clips of their worlds (held-out images), and ``G06`` against real captioned
-    clips (every prompt, held-out digit images)."""
+    clips (every prompt, held-out digit images). The control, "real vs real", puts other real clips of
+    MoCoGAN's world in the place of the generated ones: every detector must be at chance on it."""
     sets = {name: (lesson03_real(name, n, seed), lesson03_clips(name, n, seed)) for name in LESSON_03_TESTED}
+    sets["real vs real"] = (lesson03_real(DETECTOR_SOURCE, n, seed), lesson03_real(DETECTOR_SOURCE, n, seed + 1))
     pairs = captions.combinations("all")
     fake = prompt_clips(G06, pairs, -(-n // len(pairs)), seed).video[:n]
     real = captions.captioned_digits(n, "all", digit_split="test", generator=torch.Generator().manual_seed(seed)).video
