@@ -441,7 +441,7 @@ probe("a checkerboard trace", _checkerboard_frames)
 # MoCoGAN. Another generator can leave different traces, so its scores shift as a whole: still
 # ranked correctly (high AP) but many fakes fall below the old threshold (accuracy near 50%), and
 # nobody on a platform knows where the new threshold should be without labelled examples of the
-# new generator. The spectral detector lost the most to compression: it reads the highest
+# new generator. On MoCoGAN's own clips the spectral detector lost the most to compression: it reads the highest
 # frequencies, exactly what H.264 quantises away, so after compression real and generated spectra
 # look alike; the CNN trained with blur and H.264 augmentation keeps more because it was taught not
 # to rely on those traces. For a platform: every upload is re-encoded, new generators appear all

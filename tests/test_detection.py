@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from vgan_course import data
+from vgan_course import data, models
 from vgan_course.metrics import detection
 
 
@@ -110,3 +110,19 @@ def test_detectors_learn_an_easy_difference():
     assert detection.detection_scores(cnn, real[16:], fake[16:])["ap"] > 0.95
     with pytest.raises(ValueError, match="fit the detector first"):
         detection.FeatureDetector(detection.spectrum_features).scores(real)
+
+
+def test_detection_sets_pair_every_generator_with_real_clips_of_its_world():
+    from vgan_course.data import captions
+    from vgan_course.methods import clip_detection
+
+    G = models.ConditionalMoCoGANGenerator(len(captions.VOCABULARY), cond_dim=16, width=4).eval()
+    sets = clip_detection.detection_sets(G, 3, seed=0)
+    assert list(sets) == ["MoCoGAN", "TGAN", "VGAN", "real vs real", "lesson 06"]
+    for name, (real, fake) in sets.items():
+        assert real.shape == fake.shape == (3, 16, 1, 32, 32), name
+        assert real.min() >= -1 and real.max() <= 1 and fake.min() >= -1 and fake.max() <= 1, name
+    real, other = sets["real vs real"]
+    assert not torch.equal(real, other)  # the control's two halves are different real clips
+    colour = clip_detection.temporal_generators.scene_clips(2, generator=torch.Generator().manual_seed(0)).video
+    assert torch.allclose(clip_detection.grey(colour)[:, :, 0], colour.mean(dim=2))
