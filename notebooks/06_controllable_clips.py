@@ -507,16 +507,18 @@ claims.record_table("06", "detection: AP and accuracy per generator, compression
 detected = {(r["generator"], r["compression"], r["detector"]): r for r in table}
 
 # %% [markdown]
-# **What it says.** The claims below hold for every seed the course ran in the `cpu` profile
-# (the detectors and test clips change with the seed; lesson 03's generators are shipped):
+# **What it says.** The claims below held for seeds 0 and 1 in the `cpu` profile (the detectors
+# and test clips change with the seed; lesson 03's generators are shipped):
 #
 # - on the generator they learned from, every detector ranks the generated clips above the real
 #   ones almost without error, and on the control, real against real, none does better than chance;
 # - H.264 costs the spectrum detector (the high frequencies it reads are what the encoder throws
-#   away), but not the CNN that was trained with blur and H.264;
+#   away), but not the CNNs: not the one trained with blur and H.264, and not its control trained
+#   without them either, so on MoCoGAN's clips the augmentation is not what keeps the CNN working
+#   (compare the two CNN columns after H.264);
 # - away from MoCoGAN, the CNNs fall towards chance on TGAN and VGAN: they learned MoCoGAN's
 #   traces, not "generated". The hand-made features carry further: the spectrum ranks VGAN's clips
-#   almost perfectly, yet its *accuracy* stays near chance, because the threshold it learned on
+#   almost perfectly, yet its *accuracy* stays far below its AP, because the threshold it learned on
 #   MoCoGAN's world does not fit a street scene. AP says a threshold exists; accuracy says whether
 #   the platform knows it. A platform never sees the new generator's labels, so it cannot re-fit
 #   its threshold: the accuracy is the number a platform lives with.
@@ -532,8 +534,8 @@ claims.claim("06", "detection: control, real against real clips, highest AP of t
              max(detected["real vs real", none, d]["ap"] for d in detectors), at_most=0.65)
 claims.claim("06", "detection: MoCoGAN after H.264, spectrum + LR AP", detected["MoCoGAN", h264, "spectrum + LR"]["ap"],
              at_most=0.97)
-claims.claim("06", "detection: MoCoGAN after H.264, CNN trained with blur + H.264, AP",
-             detected["MoCoGAN", h264, "CNN, blur + H.264"]["ap"], at_least=0.97)
+claims.claim("06", "detection: MoCoGAN after H.264, lowest AP of the two CNNs",
+             min(detected["MoCoGAN", h264, d]["ap"] for d in cnns), at_least=0.97)
 claims.claim("06", "detection: TGAN, highest AP of the two CNNs", max(detected["TGAN", none, d]["ap"] for d in cnns),
              at_most=0.85)
 claims.claim("06", "detection: VGAN, highest AP of the two CNNs", max(detected["VGAN", none, d]["ap"] for d in cnns),
