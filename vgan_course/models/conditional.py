@@ -203,10 +203,15 @@ def clip_trunk(channels: int = 1, width: int = 32, size: int = 32) -> nn.Module:
 class ProjectionHead(nn.Module):
     """Miyato and Koyama (2018): ``D(x, y) = psi(phi(x)) + <V c(y), phi(x)>``.
 
-    ``phi(x)`` is the trunk's feature map summed over its positions, ``(n, channels)``; ``psi`` a
+    ``phi(x)`` is the trunk's feature map pooled over its positions, ``(n, channels)``; ``psi`` a
     linear map (how real the clip looks, whatever the caption); the inner product with the
     projected condition ``V c(y)`` is how well clip and caption agree. It is the form of the
     logit when ``p(y | x)`` is log-linear in ``phi(x)``.
+
+    The paper sums over positions and keeps the logits small with spectral norm. Our trunks use
+    batch norm instead (see :class:`ConditionalDiscriminator`), so ``phi`` is the *mean*: the same
+    family of functions (the factor of 1 / positions is absorbed by ``psi`` and ``V``), but logits of
+    order 1 at the start instead of about 40 for a clip's 64 positions.
     """
 
     def __init__(self, channels: int, cond_dim: int):
@@ -215,7 +220,7 @@ class ProjectionHead(nn.Module):
         self.project = nn.Linear(cond_dim, channels, bias=False)
 
     def forward(self, features: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
-        phi = features.flatten(2).sum(dim=2)  # (n, channels): sum pooling over time and space
+        phi = features.flatten(2).mean(dim=2)  # (n, channels): mean pooling over time and space
         return self.psi(phi).squeeze(1) + (self.project(condition) * phi).sum(dim=1)
 
 
