@@ -214,8 +214,9 @@ for name, method in lesson.methods.items():
 # - **Concatenation** (Reed et al. 2016): the caption's vector, shrunk to 32 numbers, is copied to
 #   every position of the last 4 x 4 feature map and stacked onto its channels; a 1 x 1 convolution
 #   mixes the two and a 4 x 4 one gives the logit (`models.ConcatenationHead`).
-# - **Projection** (Miyato and Koyama 2018). Write $\phi(x)$ for the trunk's features summed over
-#   positions. The optimal discriminator of a conditional GAN has the logit
+# - **Projection** (Miyato and Koyama 2018). Write $\phi(x)$ for the trunk's features pooled over
+#   positions (the paper sums them and keeps the logits small with spectral norm; our
+#   discriminators use batch norm, so we average, which only rescales $\psi$ and $V$). The optimal discriminator of a conditional GAN has the logit
 #   $\log \frac{q(x, y)}{p(x, y)} = \log \frac{q(y \mid x)}{p(y \mid x)} + \log \frac{q(x)}{p(x)}$
 #   ($q$ the data, $p$ the generator). If both conditionals are log-linear in the features,
 #   $q(y \mid x) \propto \exp(v_y^\top \phi(x))$ and likewise for $p$, the normalisers move into a
@@ -243,7 +244,7 @@ for name, method in lesson.methods.items():
 def projection_logit(features: torch.Tensor, condition: torch.Tensor, psi: torch.nn.Linear,
                      project: torch.nn.Linear) -> torch.Tensor:
     """features (n, C, *positions), condition (n, cond_dim) -> logits (n,): psi(phi) + <V c, phi>."""
-    phi = features.flatten(2).sum(dim=2)  # (n, C): sum over every position (and time step)
+    phi = features.flatten(2).mean(dim=2)  # (n, C): the mean over every position (and time step)
     return psi(phi).squeeze(1) + (project(condition) * phi).sum(dim=1)
 
 

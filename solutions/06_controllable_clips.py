@@ -159,8 +159,9 @@ probe("refuses a swapped clause", lambda: _refusal("digit left moves 3"))
 #
 # Miyato and Koyama (2018) bring the condition into the discriminator through an inner product.
 # With the trunk's feature map of a clip, `features (n, C, *positions)` (positions: `4, 4` for a
-# frame, `T', 4, 4` for a clip), let $\phi(x)$ be the features **summed** over every position,
-# shape `(n, C)`. With the caption's vector $c$, shape `(n, cond_dim)`,
+# frame, `T', 4, 4` for a clip), let $\phi(x)$ be the features **averaged** over every position,
+# shape `(n, C)` (the paper sums them, and keeps the logits small with spectral norm; our
+# discriminators use batch norm, and the mean keeps the logits near 1). With the caption's vector $c$, shape `(n, cond_dim)`,
 #
 # $$D(x, c) = \psi\big(\phi(x)\big) + \big\langle V c,\ \phi(x) \big\rangle,$$
 #
@@ -170,9 +171,9 @@ probe("refuses a swapped clause", lambda: _refusal("digit left moves 3"))
 
 # %% nbgrader={"grade": false, "grade_id": "projection", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def projection_logit(features: torch.Tensor, condition: torch.Tensor, psi: nn.Linear, project: nn.Linear) -> torch.Tensor:
-    """features (n, C, *positions), condition (n, cond_dim) -> (n,): psi(phi) + <V c, phi>, phi summed over positions."""
+    """features (n, C, *positions), condition (n, cond_dim) -> (n,): psi(phi) + <V c, phi>, phi averaged over positions."""
     ### BEGIN SOLUTION
-    phi = features.flatten(2).sum(dim=2)  # (n, C)
+    phi = features.flatten(2).mean(dim=2)  # (n, C)
     return psi(phi).squeeze(1) + (project(condition) * phi).sum(dim=1)
     ### END SOLUTION
 
@@ -190,11 +191,11 @@ for name, features in (("frame features (3, 6, 4, 4)", frames), ("clip features 
         f"{name}: one logit per sample, shape (3,), got {tuple(got.shape) if isinstance(got, torch.Tensor) else type(got).__name__}")
     expected = head(features, condition)
     assert torch.allclose(got, expected, atol=1e-5), (
-        f"{name}: expected {expected.tolist()}, got {got.tolist()}. Sum (not average) the features over every "
+        f"{name}: expected {expected.tolist()}, got {got.tolist()}. Average (not sum) the features over every "
         "position, then psi(phi) plus the inner product of project(condition) with phi")
 with torch.no_grad():
     head.project.weight.zero_()
-assert torch.allclose(projection_logit(frames, condition, head.psi, head.project), head.psi(frames.sum(dim=(2, 3))).squeeze(1),
+assert torch.allclose(projection_logit(frames, condition, head.psi, head.project), head.psi(frames.mean(dim=(2, 3))).squeeze(1),
                       atol=1e-5), "with V = 0 the logit is psi(phi) alone"
 print("Success!")
 

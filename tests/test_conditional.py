@@ -88,7 +88,7 @@ def test_projection_logit_is_psi_of_phi_plus_the_inner_product():
     torch.manual_seed(0)
     head = models.ProjectionHead(6, 4)
     features, condition = torch.randn(3, 6, 2, 4, 4), torch.randn(3, 4)
-    phi = features.sum(dim=(2, 3, 4))  # sum pooling over time and space
+    phi = features.mean(dim=(2, 3, 4))  # mean pooling over time and space
     w, b, V_matrix = head.psi.weight[0], head.psi.bias[0], head.project.weight  # V: (6, 4)
     expected = torch.stack([phi[i] @ w + b + (V_matrix @ condition[i]) @ phi[i] for i in range(3)])
     assert torch.allclose(head(features, condition), expected, atol=1e-5)
