@@ -223,20 +223,6 @@ def shipping_scores(method: Method, G: nn.Module) -> dict[str, float]:
                                    test["backward_flow"], tof_convention="course")
 
 
-LESSON = Lesson(
-    name="05_video_restoration",
-    methods={**{start.name: start for start in STARTS.values()}, **METHODS},
-    settings={
-        "smoke": dict(steps=_steps(3, 2, 3, 2), batch=2, n_test=64, width=32),
-        "cpu": dict(steps=_steps(1000, 500, 400, 200), batch=16, n_test=64, width=32),
-        "gpu": dict(steps=_steps(5000, 2500, 2000, 1000), batch=32, n_test=256, width=32),
-        "ship": dict(steps=_steps(3000, 1500, 3000, 1500), batch=16, n_test=64, width=32),
-    },
-    architecture=("width",),
-    score=shipping_scores,
-)
-
-
 def figure_rows() -> dict[str, torch.Tensor]:
     """The lesson's figure strip from the shipped networks: row label -> 8 frames ``(8, 3, 64, 64)`` in
     [-1, 1]. A held-out clip of the damaged world at twice its size (the damaged input up-sampled by
@@ -255,6 +241,20 @@ def figure_rows() -> dict[str, torch.Tensor]:
     rows |= {name: restore(load_shipped(METHODS[name]), crop(pair.degraded))[0] for name in CARPHONE}
     return rows | {"carphone: pristine": crop(pair.clean)[0]}
 
+
+LESSON = Lesson(
+    name="05_video_restoration",
+    methods={**{start.name: start for start in STARTS.values()}, **METHODS},
+    settings={
+        "smoke": dict(steps=_steps(3, 2, 3, 2), batch=2, n_test=64, width=32),
+        "cpu": dict(steps=_steps(1000, 500, 400, 200), batch=16, n_test=64, width=32),
+        "gpu": dict(steps=_steps(5000, 2500, 2000, 1000), batch=32, n_test=256, width=32),
+        "ship": dict(steps=_steps(3000, 1500, 3000, 1500), batch=16, n_test=64, width=32),
+    },
+    architecture=("width",),
+    score=shipping_scores,
+    figure_rows=figure_rows,
+)
 
 __all__ = ["CARPHONE", "LESSON", "METHODS", "STARTS", "SYNTHETIC", "aligned_triplets", "carphone", "course_features",
            "figure_rows", "recurrent_flows", "restoration_step", "restore", "test_set"]

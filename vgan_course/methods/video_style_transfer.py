@@ -182,18 +182,6 @@ def shipping_scores(method: Method, G_ab: nn.Module) -> dict[str, float]:
 
 
 COMMON = dict(width=8, footage_width=16, footage_crop=32)
-LESSON = Lesson(
-    name="04_video_style_transfer",
-    methods={**{start.name: start for start in STARTS.values()}, **METHODS},
-    settings={
-        "smoke": dict(steps=_steps(3, 2, 3, 2), batch=2, footage_batch=2, n_test=16, **COMMON),
-        "cpu": dict(steps=_steps(600, 300, 400, 200), batch=8, footage_batch=4, n_test=64, **COMMON),
-        "gpu": dict(steps=_steps(3000, 1500, 4000, 2000), batch=16, footage_batch=8, n_test=256, **COMMON),
-        "ship": dict(steps=_steps(2000, 1000, 600, 300), batch=8, footage_batch=4, n_test=64, **COMMON),
-    },
-    architecture=("width", "footage_width"),
-    score=shipping_scores,
-)
 
 
 def figure_rows() -> dict[str, torch.Tensor]:
@@ -211,6 +199,20 @@ def figure_rows() -> dict[str, torch.Tensor]:
     rows["carphone (held out)"] = clip[0]
     return rows | {name: restyle(load_shipped(METHODS[name]), clip)[0] for name in FOOTAGE}
 
+
+LESSON = Lesson(
+    name="04_video_style_transfer",
+    methods={**{start.name: start for start in STARTS.values()}, **METHODS},
+    settings={
+        "smoke": dict(steps=_steps(3, 2, 3, 2), batch=2, footage_batch=2, n_test=16, **COMMON),
+        "cpu": dict(steps=_steps(600, 300, 400, 200), batch=8, footage_batch=4, n_test=64, **COMMON),
+        "gpu": dict(steps=_steps(3000, 1500, 4000, 2000), batch=16, footage_batch=8, n_test=256, **COMMON),
+        "ship": dict(steps=_steps(2000, 1000, 600, 300), batch=8, footage_batch=4, n_test=64, **COMMON),
+    },
+    architecture=("width", "footage_width"),
+    score=shipping_scores,
+    figure_rows=figure_rows,
+)
 
 __all__ = ["FOOTAGE", "LESSON", "METHODS", "STARTS", "SYNTHETIC", "figure_rows", "flows_for", "restyle",
            "style_transfer_step", "temporal_loss_along", "test_clips"]
