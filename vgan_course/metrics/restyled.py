@@ -3,9 +3,10 @@
 - :func:`restyled_scores`: the two-style world, where the paired truth and the exact flow are
   known: style accuracy and style FD (:mod:`.style`), PSNR and SSIM against the hidden truth,
   the warping error with the exact flow and occlusion mask, and tOF against the truth;
-- :func:`footage_scores`: real footage, where neither exists: the warping error along the
-  input's estimated flow (and the input's own, the floor), tOF against the input, and
-  :func:`edge_correlation`, whether the output still shows what the input shows.
+- :func:`footage_scores`: real footage, where no exact flow exists: the warping error along the
+  input's estimated flow (and the input's own, the floor), tOF against the input,
+  :func:`edge_correlation`, whether the output still shows what the input shows, and PSNR
+  against the clip's true restyling (lesson 04's look is a known function of the frame).
 """
 
 from __future__ import annotations
@@ -67,18 +68,20 @@ def _edges(frames: torch.Tensor) -> torch.Tensor:
     return (dx ** 2 + dy ** 2).sqrt().flatten(1)
 
 
-def footage_scores(output: torch.Tensor, clip: torch.Tensor) -> dict[str, float]:
-    """Flicker and content of a restyled real clip ``output`` of ``clip`` (both ``(n, T, 3, h, w)``).
+def footage_scores(output: torch.Tensor, clip: torch.Tensor, truth: torch.Tensor) -> dict[str, float]:
+    """Flicker, content and fidelity of a restyled real clip ``output`` of ``clip`` whose true
+    restyling is ``truth`` (all three ``(n, T, 3, h, w)``).
 
     ``warping_error``: the output warped along the *input's* estimated flow, where that flow is
     trusted (:func:`vgan_course.data.trusted_flow`); ``input_warping_error``: the same for the input,
     the floor that flow errors alone give (both Lai et al.'s); ``tof``: how differently from the input
     the output moves (TecoGAN's convention: at least 6 frames of 48 x 48 or more); ``edges``:
-    :func:`edge_correlation` with the input.
+    :func:`edge_correlation` with the input; ``psnr``: against the true restyling.
     """
-    if output.shape != clip.shape:
-        raise ValueError(f"output must have the clip's shape {tuple(clip.shape)}, got {tuple(output.shape)}")
+    for name, video in (("output", output), ("truth", truth)):
+        if video.shape != clip.shape:
+            raise ValueError(f"{name} must have the clip's shape {tuple(clip.shape)}, got {tuple(video.shape)}")
     flow, trusted = trusted_flow(clip)
     return {"warping_error": warping_error(output, flow, trusted), "input_warping_error": warping_error(clip, flow, trusted),
-            "tof": tof(output, clip), "edges": edge_correlation(output, clip)}
+            "tof": tof(output, clip), "edges": edge_correlation(output, clip), "psnr": psnr(output, truth)}
 
