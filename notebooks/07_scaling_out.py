@@ -105,7 +105,7 @@ began = time.perf_counter()
 done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
 if done.returncode:
     raise RuntimeError(f"torchrun failed:\n{done.stderr[-3000:]}")
-print(f"{' '.join(command[3:])}\n-> {time.perf_counter() - began:.1f} s (starting the processes included)")
+print(f"torchrun {' '.join(command[3:])}\n-> {time.perf_counter() - began:.1f} s (starting the processes included)")
 measured = json.loads((folder / "measured.json").read_text())
 equivalence = measured["equivalence"]
 print(viz.format_table({name: {"d": d} for name, d in equivalence.items()},
@@ -291,7 +291,7 @@ claims.claim("07", "checkpoint names with 'module.'", writes["checkpoint keys wi
 
 # %%
 gpu03 = methods.lesson("03_temporal_generators").config("gpu")
-split = {f"{n} processes": {"step": gpu03.batch, "each": gpu03.batch // n, "bn_cpu": gpu03.batch // n,
+split = {f"{n} process{'es' if n > 1 else ''}": {"step": gpu03.batch, "each": gpu03.batch // n, "bn_cpu": gpu03.batch // n,
                             "bn_cuda": gpu03.batch} for n in (1, 2, 4, 8)}
 print(viz.format_table(split, {"step": "batch per step", "each": "per process", "bn_cpu": "batch norm sees (CPU)",
                                "bn_cuda": "batch norm sees (SyncBatchNorm)"}))

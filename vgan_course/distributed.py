@@ -291,12 +291,21 @@ def gather(obj: Any) -> list[Any]:
 
 
 def from_main(make: Callable[[], Any]) -> Any:
-    """``make()`` run on rank 0 (e.g. read a checkpoint) and its result sent to every rank."""
+    """``make()`` run on rank 0 (e.g. read a checkpoint) and its result sent to every rank; if it
+    raises, every rank raises the same error (rather than wait for rank 0 forever)."""
     if not current().is_distributed:
         return make()
-    box = [make() if current().is_main else None]
+    box: list[Any] = [None]
+    if current().is_main:
+        try:
+            box = [(make(), None)]
+        except Exception as error:  # sent to every rank, raised below
+            box = [(None, error)]
     dist.broadcast_object_list(box, src=0)
-    return box[0]
+    made, error = box[0]
+    if error is not None:
+        raise error
+    return made
 
 
 def barrier() -> None:

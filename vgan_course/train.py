@@ -101,7 +101,8 @@ class StepContext:
             raise ValueError("this optimizer was not passed to train(optimizers=...)")
         optimizer.zero_grad(set_to_none=True)
         with distributed.updating(optimizer):  # on several processes: all-reduce only what this optimizer steps
-            (scaler.scale(loss) if scaler.is_enabled() else loss).backward()  # fp16: scaled, so small gradients live
+            # fp16: scale the loss so small gradients do not underflow
+            (scaler.scale(loss) if scaler.is_enabled() else loss).backward()
         if scaler.is_enabled():
             scaler.step(optimizer)
             scaler.update()
@@ -232,11 +233,7 @@ def train(
     use_amp = device.type == "cuda" if mixed_precision is None else mixed_precision
     ctx = StepContext(device, mixed_precision_dtype(device) if use_amp else None, optimizers)
     history = History()
-    resumed = distributed.from_main(lambda: load_checkpoint(checkpoint) if checkpoint is not None
-                                    and Path(checkpoint).exists() else None)
-    if resumed is not None:
-        ctx.step = _restore(resumed, models, optimizers, ctx.scalers, history)
-    saved_step = ctx.step if resumed is not None else None
+    saved_step = _resume(checkpoint, models, optimizers, ctx, history)
     logger = TensorBoardLogger(log_dir) if log_dir is not None and main else None
     for model in models.values():
         model.train()
@@ -270,7 +267,7 @@ def train(
     history.stopped_by = "steps"
     try:
         while ctx.step < steps:
-            if distributed.agree(max_seconds is not None and time.monotonic() - start > max_seconds):
+            if max_seconds is not None and distributed.agree(time.monotonic() - start > max_seconds):
                 history.stopped_by = "time"
                 break
             losses = step_fn(ctx)
@@ -373,6 +370,16 @@ def _save(path, ctx: StepContext, models, optimizers, history: History, elapsed:
         "history": {**history.to_dict(), "seconds": history.seconds + elapsed},
     }
     save_checkpoint(path, state)
+
+
+def _resume(checkpoint, models, optimizers, ctx: StepContext, history: History) -> int | None:
+    """Continue from ``checkpoint`` if it exists (rank 0 reads it, every rank gets it); its step, or ``None``."""
+    state = distributed.from_main(lambda: load_checkpoint(checkpoint) if checkpoint is not None
+                                  and Path(checkpoint).exists() else None)
+    if state is None:
+        return None
+    ctx.step = _restore(state, models, optimizers, ctx.scalers, history)
+    return ctx.step
 
 
 def _restore(state: dict, models, optimizers, scalers, history: History) -> int:
