@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -32,12 +33,12 @@ from vgan_course.lesson_runs import machine  # noqa: E402
 
 LESSON = "03_temporal_generators"
 COLUMNS = ["processes", "threads each", "batch per process", "batch per step", "steps/s", "clips/s",
-           "clips/s over 1 process, all cores"]
+           "CPU s per step (all processes)", "clips/s over 1 process, all cores"]
 
 
 def worker(method_name: str, profile: str, batch: int, warmup: int, steps: int, out: Path) -> None:
     """Train for ``warmup`` steps, then ``steps`` more, at ``batch`` per step (split over the processes);
-    rank 0 writes the seconds of the second part."""
+    rank 0 writes the seconds of the second part, and the CPU seconds all ranks spent on it."""
     from vgan_course import distributed, methods
 
     lesson = methods.lesson(LESSON)
@@ -46,15 +47,24 @@ def worker(method_name: str, profile: str, batch: int, warmup: int, steps: int, 
         method = lesson.methods[method_name]
         first = methods.train_method(method, lesson.config(profile, batch=batch, steps={method_name: warmup}),
                                      run_dir=run_dir, progress=False)
+        cpu = _cpu_seconds()
         both = methods.train_method(method, lesson.config(profile, batch=batch, steps={method_name: warmup + steps}),
                                     run_dir=run_dir, progress=False)
+        cpu = sum(distributed.gather(_cpu_seconds() - cpu))
         if world.is_main:
-            out.write_text(json.dumps({"seconds": both.history.seconds - first.history.seconds}))
+            out.write_text(json.dumps({"seconds": both.history.seconds - first.history.seconds, "cpu_seconds": cpu}))
 
 
-def timed_run(processes: int, threads: int, batch: int, args: argparse.Namespace) -> float:
-    """Seconds for ``args.steps`` steps of ``batch`` samples (over all processes): the best of ``args.repeats`` runs."""
-    best = float("inf")
+def _cpu_seconds() -> float:
+    """User and system time of this process, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_run(processes: int, threads: int, batch: int, args: argparse.Namespace) -> dict:
+    """Seconds (and CPU seconds) for ``args.steps`` steps of ``batch`` samples over all processes: the
+    fastest of ``args.repeats`` runs."""
+    best = {"seconds": float("inf")}
     for _ in range(args.repeats):
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder) / "seconds.json"
@@ -64,7 +74,8 @@ def timed_run(processes: int, threads: int, batch: int, args: argparse.Namespace
                        "--batch", str(batch), "--warmup", str(args.warmup), "--steps", str(args.steps), "--out", str(out)]
             env = {**os.environ, "OMP_NUM_THREADS": str(threads), "VGAN_DEVICE": args.device}
             subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
-            best = min(best, json.loads(out.read_text())["seconds"])
+            measured = json.loads(out.read_text())
+            best = min(best, measured, key=lambda m: m["seconds"])
     return best
 
 
@@ -78,10 +89,10 @@ def measure(args: argparse.Namespace) -> list[list]:
         setups += [(n, max(1, cores // n), batch), (n, max(1, cores // n), n * batch)]
     rows = []
     for processes, threads, per_step in setups:
-        seconds = timed_run(processes, threads, per_step, args)  # train_method splits it over the processes
-        steps_per_second = args.steps / seconds
+        run = timed_run(processes, threads, per_step, args)  # train_method splits the batch over the processes
+        steps_per_second = args.steps / run["seconds"]
         rows.append([processes, threads, per_step // processes, per_step, round(steps_per_second, 3),
-                     round(steps_per_second * per_step, 1)])
+                     round(steps_per_second * per_step, 1), round(run["cpu_seconds"] / args.steps, 3)])
         print(rows[-1], flush=True)
     reference = rows[1][5]  # one process, every core
     return [row + [round(row[5] / reference, 2)] for row in rows]

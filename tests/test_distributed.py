@@ -176,3 +176,12 @@ def test_train_under_torchrun_without_a_process_group_is_a_clear_error(monkeypat
     opts = scaling.sgd(nets)
     with pytest.raises(ValueError, match="rank 0 of 2, but no process group is open"):
         train.train(scaling.tiny_step(nets, opts), nets, opts, steps=1, progress=False)
+
+
+def test_side_by_side_jobs_under_torchrun_are_refused(monkeypatch, capsys):
+    monkeypatch.setenv("RANK", "1")
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    from vgan_course import cli
+
+    assert cli.main(["train", "03_temporal_generators", "--all", "--jobs", "2", "--profile", "smoke"]) == 2
+    assert "under torchrun every process trains the same method" in capsys.readouterr().err
