@@ -188,8 +188,8 @@ claims.claim("07", "plain DDP vs the course's wrappers: largest weight differenc
              traffic["largest difference plain DDP vs course"], at_most=1e-6, assert_in_smoke=True)
 
 # %% [markdown]
-# The same weights, half of D's traffic. (`no_sync()` around G's update would do the same by
-# hand; it must then be written into every step function.) What the step must not do is call a
+# The same weights, half of D's traffic. (`no_sync()` around G's loss is the manual way, exercise 2;
+# it must then be written into every step function.) What the step must not do is call a
 # network around its wrapper, e.g. `G.image` inside MoCoGAN's `G`, or the network captured before
 # wrapping: its gradients are then never all-reduced and the ranks drift apart. The wrapper
 # refuses the first, `train()` refuses networks that were never wrapped, and every `log_every`
@@ -225,12 +225,18 @@ claims.claim("07", "batch norm running means differ between ranks",
 # %% [markdown]
 # The running statistics (used in `eval()` mode) drift apart as well, one per rank; rank 0's go
 # into the checkpoint. By default DDP copies rank 0's buffers to every rank before **each**
-# forward pass. Copying them in place between D's two forward passes (real, then fake) and the
-# backward pass that needs them breaks that backward pass with cuDNN's batch norm ("one of the
-# variables needed for gradient computation has been modified by an inplace operation", PyTorch
-# issues 22095 and 175024; on the CPU it runs, so it is not measured here). The course's wrappers
-# never broadcast buffers at a forward pass (`broadcast_buffers=False`, renamed
-# `forward_sync_buffers` in recent PyTorch).
+# forward pass. Copied in place between D's two forward passes (real, then fake) and the backward
+# pass that needs them, they break that backward pass with cuDNN's batch norm on a GPU ("one of
+# the variables needed for gradient computation has been modified by an inplace operation",
+# PyTorch issues 22095 and 175024). The CPU's batch norm does not keep them for its backward
+# pass, so here it runs, and the GPU's error is not measured in this lesson:
+
+# %%
+print(norm["buffers broadcast at each forward, D run twice, on the CPU"])
+
+# %% [markdown]
+# The course's wrappers never broadcast buffers at a forward pass (`broadcast_buffers=False`,
+# renamed `forward_sync_buffers` in recent PyTorch).
 #
 # ## 5. Gradient penalties through the wrapper
 #
@@ -239,11 +245,14 @@ claims.claim("07", "batch norm running means differ between ranks",
 # gradients, and `autograd.grad` with respect to `x` does not touch them; the ordinary
 # `backward()` of D's loss, penalty included, then differentiates through the gradient graph
 # and fills each parameter's gradient once, and DDP all-reduces it once. The equality holds with
-# an R1 penalty:
+# an R1 penalty, and D's traffic per step is what it was without one:
 
 # %%
+print("values all-reduced per step with R1:", traffic["course, R1 penalty"], "without:", traffic["course"])
 claims.claim("07", "2 ranks vs 1 process with an R1 penalty (create_graph): largest weight difference",
              equivalence["two wrappers, R1 penalty (create_graph)"], at_most=1e-6, assert_in_smoke=True)
+claims.claim("07", "D's values all-reduced per step: with R1 / without", traffic["course, R1 penalty"]["D"] /
+             traffic["course"]["D"], at_least=1, at_most=1, assert_in_smoke=True)
 
 # %% [markdown]
 # ## 6. Seeds, and who writes
@@ -328,10 +337,11 @@ claims.claim("07", "gradient noise, batch b / batch 2b", noise_b / noise_2b, at_
 # %% [markdown]
 # Less noise allows a larger step. For SGD the *linear scaling rule* (Goyal et al. 2017) multiplies
 # the learning rate by the factor the batch grew by, after a warm-up of a few epochs; for Adam,
-# whose step is already divided by the gradient's scale, a square-root rule is the analysis's
-# answer (Malladi et al. 2022). GANs are less forgiving: the two learning rates set the balance of
-# the game (lesson 02's TTUR), and BigGAN (Brock et al. 2019) grew the batch at unchanged learning
-# rates. Change one thing at a time: grow the batch with the learning rates fixed, then try a
+# whose step is already divided by the gradient's scale, the analysis of Malladi et al. (2022)
+# gives a square-root rule (the learning rate times the square root of that factor, with Adam's
+# $\beta$s and $\epsilon$ adjusted too). GANs are less forgiving: the two learning rates set the
+# balance of the game (lesson 02's TTUR), and BigGAN (Brock et al. 2019) reports large gains from
+# growing the batch alone. Change one thing at a time: grow the batch with the learning rates fixed, then try a
 # scaled learning rate as a separate run, and compare both at equal numbers of samples seen.
 #
 # ## 8. Throughput: 1 and 2 processes on this machine

@@ -112,12 +112,14 @@ def one_process(batch_norm: bool = False, r1_gamma: float = 0.0) -> dict[str, nn
     return nets
 
 
-def through_the_loop(batch_norm: bool = False, r1_gamma: float = 0.0) -> dict[str, nn.Module]:
-    """The course's way: each network in its own wrapper, trained by :func:`vgan_course.train.train`."""
+def through_the_loop(batch_norm: bool = False, r1_gamma: float = 0.0) -> tuple[dict[str, nn.Module], dict]:
+    """The course's way: each network in its own wrapper, trained by :func:`vgan_course.train.train`.
+    Returns the networks and, per wrapper, the gradient values it all-reduced and kept local per step."""
     nets = tiny_gan(batch_norm)
     opts = sgd(nets)
-    train.train(tiny_step(distributed.wrap(nets), opts, r1_gamma=r1_gamma), nets, opts, steps=STEPS, progress=False)
-    return nets
+    wrapped = distributed.wrap(nets)
+    train.train(tiny_step(wrapped, opts, r1_gamma=r1_gamma), nets, opts, steps=STEPS, progress=False)
+    return nets, {name: {key: count / STEPS for key, count in w.counts.items()} for name, w in wrapped.items()}
 
 
 def equivalence() -> dict:
@@ -126,10 +128,10 @@ def equivalence() -> dict:
     opts = sgd(alone)
     run_steps(tiny_step(alone, opts), opts)  # each rank on its share, no wrappers: nothing is all-reduced
     return {
-        "two wrappers, no batch norm": largest_difference(through_the_loop(), one_process()),
-        "two wrappers, R1 penalty (create_graph)": largest_difference(through_the_loop(r1_gamma=1.0),
+        "two wrappers, no batch norm": largest_difference(through_the_loop()[0], one_process()),
+        "two wrappers, R1 penalty (create_graph)": largest_difference(through_the_loop(r1_gamma=1.0)[0],
                                                                       one_process(r1_gamma=1.0)),
-        "two wrappers, batch norm in G and D": largest_difference(through_the_loop(batch_norm=True),
+        "two wrappers, batch norm in G and D": largest_difference(through_the_loop(batch_norm=True)[0],
                                                                   one_process(batch_norm=True)),
         "no wrappers (nothing all-reduced)": largest_difference(alone, one_process()),
     }
@@ -183,30 +185,35 @@ def reducer_traffic() -> dict:
     (G, g_count), (D, d_count) = _counted(nets["G"]), _counted(nets["D"])
     opts = sgd(nets)
     run_steps(tiny_step({"G": G, "D": D}, opts), opts)
-    course = tiny_gan()
-    course_opts = sgd(course)
-    wrapped = distributed.wrap(course)
-    train.train(tiny_step(wrapped, course_opts), course, course_opts, steps=STEPS, progress=False)
-    size = {name: sum(p.numel() for p in net.parameters()) for name, net in course.items()}
-    return {"parameters": size,
+    course, counts = through_the_loop()
+    return {"parameters": {name: sum(p.numel() for p in net.parameters()) for name, net in course.items()},
             "plain DDP": {"G": g_count.values / STEPS, "D": d_count.values / STEPS},
-            "course": {name: w.counts["reduced"] / STEPS for name, w in wrapped.items()},
-            "D values kept local per step": wrapped["D"].counts["kept_local"] / STEPS,
+            "course": {name: count["reduced"] for name, count in counts.items()},
+            "D values kept local per step": counts["D"]["kept_local"],
+            "course, R1 penalty": {name: count["reduced"] for name, count in through_the_loop(r1_gamma=1.0)[1].items()},
             "largest difference plain DDP vs course": largest_difference(nets, course)}
 
 
 def batch_norm() -> dict:
-    """SyncBatchNorm on the CPU, and how far the ranks' running statistics drift apart without it."""
+    """SyncBatchNorm on the CPU; DDP's default broadcast of buffers between two forward passes and
+    their backward pass, on the CPU; how far the ranks' running statistics drift apart."""
     D = nn.SyncBatchNorm.convert_sync_batchnorm(tiny_gan(batch_norm=True)["D"])
     try:
         D(torch.zeros(4, 2))
         sync = "ran"
     except ValueError as error:
         sync = f"ValueError: {error}"
-    nets = through_the_loop(batch_norm=True)
+    broadcasting, _ = _counted(tiny_gan(batch_norm=True)["D"])  # DDP's default: buffers broadcast at each forward
+    real, z = global_batch(0)
+    try:
+        (broadcasting(real).mean() + broadcasting(z[:, :2]).mean()).backward()
+        broadcast = "ran"
+    except RuntimeError as error:
+        broadcast = f"RuntimeError: {str(error).splitlines()[0]}"
+    nets, _ = through_the_loop(batch_norm=True)
     means = torch.stack(distributed.gather(nets["D"][1].running_mean))
-    return {"SyncBatchNorm on the CPU": sync, "running mean, largest difference between ranks":
-            float((means[0] - means[1]).abs().max())}
+    return {"SyncBatchNorm on the CPU": sync, "buffers broadcast at each forward, D run twice, on the CPU": broadcast,
+            "running mean, largest difference between ranks": float((means[0] - means[1]).abs().max())}
 
 
 def seeds() -> dict:
