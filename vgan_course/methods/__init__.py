@@ -42,6 +42,8 @@ StepFactory = Callable[[Networks, Optimizers, Callable[[], Any], SimpleNamespace
 
 LESSON_MODULES = {  # lesson name -> module of this package that declares its methods
     "03_temporal_generators": "temporal_generators",
+    "04_video_style_transfer": "video_style_transfer",
+    "05_video_restoration": "video_restoration",
 }
 
 

@@ -94,22 +94,13 @@ def _side_by_side(lesson_name: str, chosen: list[Method], profile: str, seed: in
 
 def checkpoint_trainers() -> dict[str, Callable[[], tuple[dict, dict]]]:
     """Shipped checkpoint name -> trainer returning (state dict, held-out scores): the video metric's
-    feature network, and every method of every lesson."""
+    feature network, and every method of every lesson (not the starts other methods begin from:
+    those are trained again, once, by each shipping run)."""
     trainers = {"video_features": _train_video_features}
     for owner in all_lessons().values():
-        trainers |= {method.shipped: partial(ship, method) for method in owner.methods.values()}
-    return trainers | _legacy_trainers()
-
-
-def _legacy_trainers() -> dict:  # lessons 04-05 until they declare their methods here
-    from .. import restoration, style_transfer
-
-    return {**{style_transfer.shipped_name(m): partial(style_transfer.train_for_shipping, m) for m in style_transfer.METHODS},
-            **{style_transfer.shipped_name(m, True): partial(style_transfer.train_for_shipping, m, footage_run=True)
-               for m in style_transfer.FOOTAGE_METHODS},
-            **{restoration.shipped_name(m): partial(restoration.train_for_shipping, m) for m in restoration.METHODS},
-            **{restoration.shipped_name(m, True): partial(restoration.train_for_shipping, m, carphone=True)
-               for m in restoration.CARPHONE_METHODS}}
+        starts = {method.start.name for method in owner.methods.values() if method.start is not None}
+        trainers |= {method.shipped: partial(ship, method) for method in owner.methods.values() if method.name not in starts}
+    return trainers
 
 
 def _train_video_features() -> tuple[dict, dict]:
@@ -126,7 +117,7 @@ def _better(name: str) -> tuple[str, str]:
         for method in owner.methods.values():
             if method.shipped == name:
                 return method.better
-    return ("psnr", "higher") if name.startswith(("restore_", "carphone_")) else ("warping_error", "lower")
+    raise ValueError(f"no method ships {name!r}")
 
 
 def train_checkpoints(names: list[str], force: bool = False) -> int:

@@ -1,14 +1,19 @@
-"""Lesson 03's methods: five video GANs that learn the same moving digits.
+"""Lesson 03's methods: five video GANs.
 
-==========================  =========================================  ========  ========
-method                      generator                                  image D   video D
-==========================  =========================================  ========  ========
-frame-independent           ``x_t = G(z_t)``, an image GAN on frames   yes       no
-VGAN                        3-D foreground + mask over a 2-D backdrop  no        yes
-TGAN                        a latent path from 1-D deconvolutions      no        yes
-MoCoGAN                     content code + GRU motion codes            yes       yes
-MoCoGAN without video D     the same generator                         yes       no
-==========================  =========================================  ========  ========
+==========================  =========================================  ========  ========  ===========
+method                      generator                                  image D   video D   world
+==========================  =========================================  ========  ========  ===========
+frame-independent           ``x_t = G(z_t)``, an image GAN on frames   yes       no        digits
+VGAN                        3-D foreground + mask over a 2-D backdrop  no        yes       still scene
+TGAN                        a latent path from 1-D deconvolutions      no        yes       digits
+MoCoGAN                     content code + GRU motion codes            yes       yes       digits
+MoCoGAN without video D     the same generator                         yes       no        digits
+==========================  =========================================  ========  ========  ===========
+
+Four learn one moving digit on black (:func:`vgan_course.data.digit_clips`). VGAN learns a still
+camera: a coloured shape moving over a still street picture (:func:`scene_clips`), a world where its
+two streams mean something (a still background, a moving foreground) and where the world knows
+which pixels move, so its mask can be checked.
 
 Every model uses Adam(lr, betas (0.5, 0.999)) and the non-saturating loss; the frame-independent
 baseline is lesson 01's image GAN (:func:`vgan_course.train.gan_step`) on single frames of real
@@ -25,7 +30,7 @@ from typing import Callable
 import torch
 from torch import nn
 
-from .. import data, losses, models, train
+from .. import data, losses, metrics, models, train
 from ..metrics.clip_scores import real_reference, score_clips
 from . import Lesson, Method
 
@@ -39,7 +44,7 @@ DISCRIMINATORS = {  # method -> (generator family, image D, video D)
 }
 
 
-def build_generator(family: str, width: int = 32, size: int = 32) -> nn.Module:
+def build_generator(family: str, width: int = 32, size: int = 32, channels: int = 1) -> nn.Module:
     """A fresh generator of ``family`` (``frame``, ``vgan``, ``tgan`` or ``mocogan``), with the DCGAN
     initialisation. VGAN's 3-D stream gets ``width * 3 // 8`` channels (a 3-D kernel holds 4 times
     the weights of a 2-D one)."""
@@ -47,7 +52,8 @@ def build_generator(family: str, width: int = 32, size: int = 32) -> nn.Module:
              "mocogan": models.MoCoGANGenerator, "vgan": models.VGANGenerator}
     if family not in kinds:
         raise ValueError(f"unknown generator family {family!r}; choose one of {sorted(kinds)}")
-    G = kinds[family](width=max(1, width * 3 // 8) if family == "vgan" else width, n_frames=N_FRAMES, size=size)
+    G = kinds[family](width=max(1, width * 3 // 8) if family == "vgan" else width, channels=channels, n_frames=N_FRAMES,
+                      size=size)
     G.apply(models.init_dcgan_weights)
     return G
 
@@ -107,22 +113,35 @@ def frame_gan_step(nets: dict[str, nn.Module], opts: dict[str, torch.optim.Optim
     return train.gan_step(one_frame, nets["D_image"], opts["G"], opts["D_image"], frames, G.z_dim)
 
 
+SCENE_SPEED = (2.0, 3.0)  # pixels per frame at 32 x 32: fast enough that the still background shows through
+
+
+def scene_clips(n: int, size: int = 32, generator: torch.Generator | None = None, split: str = "train") -> data.Clips:
+    """VGAN's world: :func:`vgan_course.data.still_scene_clips` of 16 frames, the shape moving at
+    ``SCENE_SPEED`` (scaled with the canvas); the clips carry the shape's ``foreground`` mask."""
+    speed = tuple(v * size / 32 for v in SCENE_SPEED)
+    return data.still_scene_clips(n, N_FRAMES, split, size, generator, speed=speed)
+
+
 def _method(name: str) -> Method:
     family, image_d, video_d = DISCRIMINATORS[name]
+    channels = 3 if family == "vgan" else 1
 
     def networks(cfg: SimpleNamespace) -> dict[str, nn.Module]:
-        nets = {"G": build_generator(family, cfg.width, cfg.size)}
+        nets = {"G": build_generator(family, cfg.width, cfg.size, channels)}
         if image_d:
-            nets["D_image"] = models.DCGANDiscriminator(1, cfg.width, cfg.size)
+            nets["D_image"] = models.DCGANDiscriminator(channels, cfg.width, cfg.size)
             nets["D_image"].apply(models.init_dcgan_weights)
         if video_d:
-            nets["D_video"] = models.VideoDiscriminator(1, cfg.width, cfg.size)
+            nets["D_video"] = models.VideoDiscriminator(channels, cfg.width, cfg.size)
         return nets
 
     def optimizers(nets: dict[str, nn.Module], cfg: SimpleNamespace) -> dict[str, torch.optim.Optimizer]:
         return {key: torch.optim.Adam(net.parameters(), lr=cfg.lr, betas=(0.5, 0.999)) for key, net in nets.items()}
 
     def batches(cfg: SimpleNamespace, generator: torch.Generator) -> Callable[[], torch.Tensor]:
+        if family == "vgan":
+            return lambda: scene_clips(cfg.batch, cfg.size, generator).video
         return lambda: data.digit_clips(cfg.batch, cfg.size, N_FRAMES, generator=generator)
 
     hyper = {"lr": 2e-4, "frames_per_clip": 4 if family == "frame" else 2,
@@ -130,11 +149,37 @@ def _method(name: str) -> Method:
     slug = name.lower().replace("without", "no").replace("-", "_").replace(" ", "_")
     return Method("03_temporal_generators", name, f"video_gan_{slug}", networks, optimizers, batches,
                   frame_gan_step if family == "frame" else video_gan_step, hyper, average_decay=0.99,
-                  better=("clip_fd", "lower"))
+                  better=("mask_overlap", "higher") if family == "vgan" else ("clip_fd", "lower"))
+
+
+def vgan_scores(G: nn.Module, n: int = 256, seed: int = 0) -> dict[str, float]:
+    """How well VGAN's mask covers what moves in its clips (:func:`vgan_course.metrics.mask_overlap`
+    with :func:`vgan_course.metrics.moving_pixels`), the share of pixels its mask claims, how far
+    apart the paths of two samples' masks run (mean distance of their centres, pixels), and the
+    same three numbers for real clips with the world's own mask."""
+    G.eval()
+    with torch.no_grad():
+        clips = G(**G.sample_latents(n, generator=torch.Generator(device=next(G.parameters()).device).manual_seed(seed)))
+        mask = G.last_mask.float().cpu()
+    real = scene_clips(n, clips.shape[-1], torch.Generator().manual_seed(40_000 + seed), split="test")
+    return {"mask_overlap": metrics.mask_overlap(mask, metrics.moving_pixels(clips.float().cpu().clamp(-1, 1))),
+            "mask_share": float((mask > 0.5).float().mean()), "path_spread": _path_spread(mask),
+            "real_mask_overlap": metrics.mask_overlap(real.foreground, metrics.moving_pixels(real.video)),
+            "real_mask_share": float((real.foreground > 0.5).float().mean()), "real_path_spread": _path_spread(real.foreground)}
+
+
+def _path_spread(masks: torch.Tensor) -> float:
+    """Mean distance in pixels between the paths of the masks' centres ``(n, T, 1, h, w)``, over pairs of clips."""
+    paths = metrics.centroids(masks * 2 - 1)  # (n, T, 2)
+    distance = (paths[:, None] - paths[None]).norm(dim=-1).mean(dim=-1)  # (n, n)
+    return float(distance.sum() / (len(paths) * (len(paths) - 1)))
 
 
 def shipping_scores(method: Method, G: nn.Module) -> dict[str, float]:
-    """What the manifest records for a shipped generator: its row of the results table on 512 clips."""
+    """What the manifest records for a shipped generator: its row of the results table on 512 clips
+    (for VGAN, :func:`vgan_scores`)."""
+    if method.name == "VGAN":
+        return vgan_scores(G)
     return score_clips(models.sample_clips(G, 512), real_reference())
 
 
@@ -144,8 +189,15 @@ def figure_rows() -> dict[str, torch.Tensor]:
 
     rows = {f"real #{i}": clip[::2] for i, clip in enumerate(data.digit_clips(2, generator=torch.Generator().manual_seed(0)))}
     for name, method in METHODS.items():
+        if name == "VGAN":
+            continue
         clips = models.sample_clips(load_shipped(method), 2, seed=0)
         rows |= {f"{name} #{i}": clip[::2] for i, clip in enumerate(clips)}
+    rows |= {f"real scene #{i}": clip[::2] for i, clip in enumerate(scene_clips(2, generator=torch.Generator().manual_seed(0)).video)}
+    G = load_shipped(METHODS["VGAN"])
+    clips = models.sample_clips(G, 2, seed=0)
+    for i, clip in enumerate(clips):
+        rows[f"VGAN #{i}"], rows[f"VGAN #{i} mask"] = clip[::2], G.last_mask[i, ::2] * 2 - 1
     return rows
 
 

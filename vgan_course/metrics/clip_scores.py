@@ -3,7 +3,10 @@
 - :func:`real_reference` computes real clips' features once; :func:`score_clips` scores any set of
   clips against it: clip and frame Fréchet distance (with bootstrap intervals), identity
   consistency, and the speed and roughness of the ink's motion;
-- :func:`content_motion_test` checks MoCoGAN's promise that content and motion vary separately.
+- :func:`appearance_drift` (does the object keep its look along a clip?) and
+  :func:`sample_diversity` (do different clips differ?) need no classifier;
+- :func:`content_motion_test` checks MoCoGAN's promise that content and motion vary separately;
+- :func:`moving_pixels` and :func:`mask_overlap`: does VGAN's mask cover what moves?
 
 The metric network sees 32 x 32 clips: 64 x 64 clips (real and generated alike) are averaged down
 first (:func:`at_metric_resolution`), so every number is on the same scale.
@@ -55,7 +58,8 @@ def score_clips(clips: torch.Tensor, reference: RealReference, rounds: int = 20)
     """One row of lesson 03's results table for ``clips (n, 16, 1, s, s)``, scored at 32 x 32.
 
     clip FD and frame FD (with 5-95 % bootstrap bounds), identity consistency (share of frames
-    whose predicted class is the clip's majority), mean speed and roughness of the ink's motion.
+    whose predicted class is the clip's majority), :func:`appearance_drift`, mean speed and
+    roughness of the ink's motion, and :func:`sample_diversity`.
     """
     clips = at_metric_resolution(clips)
     features = video_features(clips)
@@ -64,7 +68,58 @@ def score_clips(clips: torch.Tensor, reference: RealReference, rounds: int = 20)
     motion = motion_statistics(clips)
     return {"clip_fd": clip.value, "clip_fd_low": clip.low, "clip_fd_high": clip.high,
             "frame_fd": frame.value, "frame_fd_low": frame.low, "frame_fd_high": frame.high,
-            "identity": identity_consistency(clips), "speed": motion.speed, "roughness": motion.roughness}
+            "identity": identity_consistency(clips), "drift": appearance_drift(clips), "speed": motion.speed,
+            "roughness": motion.roughness, "diversity": sample_diversity(clips)}
+
+
+def aligned_crops(clips: torch.Tensor, size: int = 18) -> torch.Tensor:
+    """``size`` x ``size`` crops of every frame of ``clips (n, T, c, h, w)``, centred on the ink's centre
+    of mass (:func:`vgan_course.metrics.centroids`): the object without its motion, ``(n, T, c, size, size)``."""
+    centre = centroids(clips).reshape(-1, 2)  # (n * T, 2) as (x, y) in pixels
+    n, time, c, h, w = clips.shape
+    offsets = torch.arange(size, dtype=clips.dtype) - size / 2 + 0.5
+    ys, xs = torch.meshgrid(offsets, offsets, indexing="ij")
+    grid = torch.stack([(xs + centre[:, 0, None, None]) * 2 / w - 1, (ys + centre[:, 1, None, None]) * 2 / h - 1], -1)
+    crops = F.grid_sample(clips.reshape(-1, c, h, w).float(), grid, align_corners=False, padding_mode="border")
+    return crops.view(n, time, c, size, size)
+
+
+def appearance_drift(clips: torch.Tensor) -> float:
+    """How far the object's look wanders along a clip: the mean absolute difference between the first
+    frame and each of the last four, on crops centred on the ink (so moving alone costs nothing).
+    A real moving digit keeps its shape (a small value: sub-pixel resampling); a digit that turns into
+    another one drifts far. A frozen clip scores 0: read it next to the speed."""
+    crops = aligned_crops(clips)
+    return float((crops[:, -4:] - crops[:, :1]).abs().mean())
+
+
+def sample_diversity(clips: torch.Tensor) -> float:
+    """How different the clips of a set are from each other: the root-mean-square pixel difference
+    between the last frames of every pair of clips ``(n, T, c, h, w)``, averaged over pairs.
+    Near 0: every sample is the same clip (mode collapse)."""
+    last = clips[:, -1].flatten(1).float()  # (n, pixels)
+    squared = torch.cdist(last, last, compute_mode="donot_use_mm_for_euclid_dist").pow(2) / last.shape[1]
+    n = len(last)
+    return float(squared.sqrt().sum() / (n * (n - 1)))
+
+
+def moving_pixels(clips: torch.Tensor, threshold: float = 0.3) -> torch.Tensor:
+    """Where something moves in clips filmed by a still camera: pixels that differ from the clip's
+    temporal median by more than ``threshold`` in any channel, ``(n, T, 1, h, w)`` of 0/1.
+
+    The median is the still background wherever the object stays less than half the clip there."""
+    median = clips.median(dim=1, keepdim=True).values
+    return ((clips - median).abs().amax(dim=2, keepdim=True) > threshold).float()
+
+
+def mask_overlap(mask: torch.Tensor, moving: torch.Tensor) -> float:
+    """Intersection over union of ``mask > 0.5`` and ``moving`` (both ``(n, T, 1, h, w)``): 1 when the
+    mask covers exactly what moves; the share of moving pixels when the mask covers everything."""
+    if mask.shape != moving.shape:
+        raise ValueError(f"mask and moving must have one shape, got {tuple(mask.shape)} and {tuple(moving.shape)}")
+    chosen = mask > 0.5
+    union = (chosen | (moving > 0.5)).sum()
+    return float((chosen & (moving > 0.5)).sum() / union.clamp_min(1))
 
 
 @dataclass
