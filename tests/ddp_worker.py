@@ -10,7 +10,8 @@ same three jobs; what the test checks comes back as files in FOLDER (rank 0 writ
    wrappers' all-reduce counts;
 2. ``resumed.pt``: ``one_rank.pt`` resumed on 2 ranks to step 4 (with TensorBoard and samples),
    and ``writes.json``: what each rank wrote;
-3. the lesson command ``vgan-course train`` for two of lesson 03's methods, into ``FOLDER/runs``.
+3. the lesson command ``vgan-course train`` for a few methods of lessons 03-05 (:data:`COMMANDS`),
+   into ``FOLDER/runs``.
 """
 
 import json
@@ -23,6 +24,11 @@ import torch
 from vgan_course import cli, distributed, scaling, train
 
 STEPS = 2
+COMMANDS = {  # lesson -> methods trained by `vgan-course train` on 2 ranks
+    "03_temporal_generators": ["frame-independent", "VGAN"],  # G's image generator through G's call; G.last_mask
+    "04_video_style_transfer": ["Recycle-GAN"],  # six networks, two optimizers, G_ab run four times per update
+    "05_video_restoration": ["recurrent + temporal D"],  # G run once per frame along the clip
+}
 
 
 def parameters(nets):
@@ -74,8 +80,8 @@ def main(folder):
         steps = {"plain": trained_on_two_ranks(0.0), "r1": trained_on_two_ranks(1.0)}
         writes = distributed.gather(resume_with_everything(folder))
         os.environ["VGAN_RUNS"] = str(folder / "runs")
-        code = cli.main(["train", "03_temporal_generators", "frame-independent", "VGAN", "--profile", "smoke",
-                         "--seed", "1"])
+        code = max(cli.main(["train", lesson, *names, "--profile", "smoke", "--seed", "1"])
+                   for lesson, names in COMMANDS.items())
         if world.is_main:
             torch.save(steps, folder / "steps.pt")
             (folder / "writes.json").write_text(json.dumps({"by rank": writes, "command exit code": code}))

@@ -19,6 +19,9 @@ import torch.nn.functional as F
 
 from vgan_course import distributed, methods, scaling, train
 
+sys.path.insert(0, str(Path(__file__).parent))
+import ddp_worker  # noqa: E402  the launched script: what it trains
+
 WORKER = Path(__file__).with_name("ddp_worker.py")
 STEPS = 2  # the worker's steps on 2 ranks
 TOLERANCE = 1e-6  # float32 sums taken in another order; half the batch instead of all of it moves weights 1e-3
@@ -126,15 +129,17 @@ def test_only_rank_0_writes(launched):
     assert keys and not any(key.startswith("module.") for key in keys)
 
 
-def test_vgan_course_train_under_torchrun_trains_what_the_notebook_then_finds(launched, monkeypatch):
-    """The frame-independent step calls its image generator through G's wrapper; VGAN reads G.last_mask."""
+@pytest.mark.parametrize("lesson_name", sorted(ddp_worker.COMMANDS))
+def test_vgan_course_train_under_torchrun_trains_what_the_notebook_then_finds(launched, monkeypatch, lesson_name):
+    """Each method's own step and settings on 2 ranks (the batch split over them); the notebook,
+    one process, resumes the checkpoint and finds nothing left to train."""
     assert launched.writes["command exit code"] == 0
     monkeypatch.setenv("VGAN_RUNS", str(launched.folder / "runs"))
     monkeypatch.setenv("VGAN_SEED", "1")
-    lesson = methods.lesson("03_temporal_generators")
+    lesson = methods.lesson(lesson_name)
     cfg = lesson.config("smoke")
-    for name in ("frame-independent", "VGAN"):
-        run_dir = launched.folder / "runs" / lesson.name / "smoke-seed1"
+    run_dir = launched.folder / "runs" / lesson.name / "smoke-seed1"
+    for name in ddp_worker.COMMANDS[lesson_name]:
         assert train.load_checkpoint(run_dir / f"{lesson.methods[name].shipped}.pt")["processes"] == 2
         again = methods.load_or_train(lesson.methods[name], cfg, retrain=True, run_dir=run_dir, progress=False)
         assert again.history.steps[-1] == cfg.steps[name]  # resumed, nothing left to train
@@ -162,11 +167,13 @@ def test_a_plain_run_is_left_as_it_is():
 
 def test_each_rank_takes_its_share_of_the_batch(monkeypatch):
     monkeypatch.setattr(distributed, "current", lambda: distributed.World(1, 1, 2))
-    mine = distributed.for_this_rank(SimpleNamespace(batch=16, device=torch.device("cuda"), seed=0))
-    assert mine.batch == 8 and mine.device == torch.device("cuda", 1)
+    mine = distributed.for_this_rank(SimpleNamespace(batch=16, footage_batch=4, device=torch.device("cuda"), seed=0))
+    assert (mine.batch, mine.footage_batch, mine.device) == (8, 2, torch.device("cuda", 1))
     assert distributed.rank_seed(5) == 5 + distributed.RANK_SEED_STRIDE
-    with pytest.raises(ValueError, match="a batch of 5 does not split evenly over 2 processes"):
+    with pytest.raises(ValueError, match="batch: a batch of 5 does not split evenly over 2 processes"):
         distributed.for_this_rank(SimpleNamespace(batch=5, device=torch.device("cpu"), seed=0))
+    with pytest.raises(ValueError, match="footage_batch: a batch of 3 does not split"):
+        distributed.for_this_rank(SimpleNamespace(batch=4, footage_batch=3, device=torch.device("cpu"), seed=0))
 
 
 def test_train_under_torchrun_without_a_process_group_is_a_clear_error(monkeypatch):

@@ -128,18 +128,20 @@ def seed_this_rank(seed: int) -> None:
 
 
 def for_this_rank(cfg: SimpleNamespace) -> SimpleNamespace:
-    """A lesson's settings for this process: ``cfg.batch``, the batch of one optimizer step as in
-    the notebook, split evenly over the ranks, and ``cfg.device`` this rank's GPU. A plain run's
-    settings come back unchanged."""
+    """A lesson's settings for this process: each batch of one optimizer step as in the notebook
+    (``cfg.batch``, and every ``cfg.<world>_batch`` such as lesson 04's ``footage_batch``) split
+    evenly over the ranks, and ``cfg.device`` this rank's GPU. A plain run's settings come back
+    unchanged."""
     world = current()
     if not world.is_distributed:
         return cfg
     changes: dict[str, Any] = {}
-    if hasattr(cfg, "batch"):
-        if cfg.batch % world.size:
-            raise ValueError(f"a batch of {cfg.batch} does not split evenly over {world.size} processes; "
+    for name in [name for name in vars(cfg) if name == "batch" or name.endswith("_batch")]:
+        batch = getattr(cfg, name)
+        if batch % world.size:
+            raise ValueError(f"{name}: a batch of {batch} does not split evenly over {world.size} processes; "
                              f"use a process count that divides it")
-        changes["batch"] = cfg.batch // world.size
+        changes[name] = batch // world.size
     if torch.device(cfg.device).type == "cuda":
         changes["device"] = torch.device("cuda", world.local_rank)
     return SimpleNamespace(**{**vars(cfg), **changes})
