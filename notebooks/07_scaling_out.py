@@ -369,8 +369,22 @@ else:
 # Read the table with its machine in mind. On two cores, one process with two threads and two
 # processes with one thread each use the same cores; what the second process adds is a second
 # Python interpreter and the all-reduce. The rows that grow the batch do twice the work per
-# step. On several GPUs each process has a whole device of its own, and the all-reduce overlaps
-# the backward pass.
+# step. On a machine other jobs share, the seconds depend on the others' load (the table's text
+# gives it) and threads that wait for each other suffer most; the CPU seconds per step are the
+# steadier column. What DDP costs in CPU work, from the recorded rows:
+
+# %%
+if "ddp_throughput" in recorded:
+    rows = {(row[0], row[1], row[3]): row for row in table["rows"]}  # (processes, threads each, batch per step)
+    batch = table["rows"][0][3]  # the profile's batch
+    one, split = rows[(1, 1, batch)], rows[(2, 1, batch)]
+    cpu_column = table["columns"].index("CPU s per step (all processes)")
+    print(f"CPU seconds per step, same batch of {one[3]}: 1 process {one[cpu_column]}, 2 processes {split[cpu_column]} "
+          f"(x{split[cpu_column] / one[cpu_column]:.2f})")
+
+# %% [markdown]
+# On several GPUs each process has a whole device of its own, and the all-reduce overlaps the
+# backward pass.
 #
 # ## 9. Your turn: train on several GPUs
 #
