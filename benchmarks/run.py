@@ -4,7 +4,7 @@
     python benchmarks/run.py lessons --seeds 0 1 2 3 4   # (b) every lesson, cpu profile
     python benchmarks/run.py lessons --only 03 --retrain # (b') lesson 03 training every model itself
     python benchmarks/run.py data               # (c) data generation vs training consumption
-    python benchmarks/run.py grading            # (d) grading 30 submissions of assignment 01
+    python benchmarks/run.py grading            # (d) grading 30 submissions of assignment 01, sandbox and not
     python benchmarks/run.py video_gans         # (e) lesson 03's models: seconds per training step
     python benchmarks/run.py video_gans --device cuda --sizes 32 64 --batch 32 --steps 100  # (e) on a GPU
     python benchmarks/run.py merge FILE         # fold in lesson runs of benchmarks/script_lessons.py (GPU)
@@ -126,30 +126,61 @@ def bench_data(repeats: int = 20) -> dict:
     return out
 
 
-def bench_grading(n_students: int = 30) -> dict:
+def bench_grading(n_students: int = 30, starts: int = 20) -> dict:
     """(d) ``vgan-course grade`` on a class of 30: the grading corpus's ordinary submissions
-    (right and wrong answers, bad files; not the deliberate endless loops), cycled to 30."""
+    (right and wrong answers, crashes, bad files; not the deliberate endless loops, and not the
+    hostile ones, which must never run unsandboxed), cycled to 30, graded with the sandbox and
+    then without it (``--no-sandbox``), default limits, all cores; and the sandbox's own cost,
+    ``python -c pass`` started ``starts`` times in it and plainly, interleaved."""
     import shutil
+    import subprocess
 
-    from vgan_course.grading import assignment, grader
+    sys.path.insert(0, str(ROOT / "tests"))
+    from make_grading_corpus import build_corpus
 
-    corpus = ROOT / "tests" / "grading_corpus" / "01"
-    pool = sorted(p for p in corpus.iterdir() if p.suffix in (".ipynb", ".txt") and "loop" not in p.name)
+    from vgan_course.grading import assignment, grader, runner, sandbox
+
+    task = assignment.load(ROOT / "solutions" / "01_gan_basics.ipynb")
+    limits = runner.Limits()
+    out: dict = {"students": n_students, "jobs": limits.jobs, "sandbox": sandbox.check()}
     with tempfile.TemporaryDirectory() as work:
+        build_corpus("01", Path(work) / "corpus")
+        hostile = {"reads_solutions", "edits_solutions", "fake_results", "redefines_checks"}
+        pool = sorted(p for p in (Path(work) / "corpus").iterdir()
+                      if p.suffix in (".ipynb", ".txt") and "loop" not in p.name and p.stem not in hostile)
         folder = Path(work) / "submissions"
         folder.mkdir()
         for i in range(n_students):
             source = pool[i % len(pool)]
             shutil.copy(source, folder / f"student{i:02d}_{source.stem}{source.suffix}")
-        task = assignment.load(ROOT / "solutions" / "01_gan_basics.ipynb")
-        limits = grader.Limits()
-        start = time.perf_counter()
-        results = grader.grade_folder(folder, task, Path(work) / "grades.csv", limits=limits)
-        seconds = time.perf_counter() - start
-    return {"students": n_students, "seconds": round(seconds, 1), "jobs": limits.jobs,
-            "seconds_per_student": round(seconds / n_students, 2),
-            "graded_fully": sum(r.status == "graded" for r in results),
-            "command": "python benchmarks/run.py grading"}
+        for sandboxed, key in ((True, "sandboxed"), (False, "no_sandbox")):
+            start = time.perf_counter()
+            results = grader.grade_folder(folder, task, Path(work) / key / "grades.csv", limits=limits, sandboxed=sandboxed)
+            seconds = time.perf_counter() - start
+            out[key] = {"seconds": round(seconds, 1), "seconds_per_student": round(seconds / n_students, 2),
+                        "graded_fully": sum(r.status.startswith("graded") and "in part" not in r.status for r in results),
+                        "totals": sorted(r.total for r in results)}
+            print(key, out[key], flush=True)
+    timings: dict[str, list[float]] = {"sandboxed": [], "plain": []}
+    argv, env = [sys.executable, "-c", "pass"], runner.environment(sandbox.SCRATCH, str(ROOT))
+    for _ in range(starts):
+        for key in timings:
+            start = time.perf_counter()
+            if key == "sandboxed":
+                sandbox.start(argv, env, 8, sandbox.view(), stdin=subprocess.DEVNULL).wait()
+            else:
+                subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, check=True)
+            timings[key].append(time.perf_counter() - start)
+    medians = {key: statistics.median(values) * 1e3 for key, values in timings.items()}
+    out.update(seconds=out["sandboxed"]["seconds"], seconds_per_student=out["sandboxed"]["seconds_per_student"],
+               overhead_ratio=round(out["sandboxed"]["seconds"] / out["no_sandbox"]["seconds"], 3),
+               same_grades=out["sandboxed"]["totals"] == out["no_sandbox"]["totals"],
+               start_ms={"sandboxed": round(medians["sandboxed"], 1), "plain": round(medians["plain"], 1),
+                         "starts": starts, "what": "python -c pass, median"},
+               load_average=[round(x, 2) for x in os.getloadavg()], command="python benchmarks/run.py grading")
+    for key in ("sandboxed", "no_sandbox"):
+        del out[key]["totals"]
+    return out
 
 
 def bench_video_gans(steps: int = 12, batch: int = 16, sizes: tuple[int, ...] = (32,), device: str = "cpu") -> dict:
