@@ -244,6 +244,7 @@ def test_attacks_gain_nothing_and_honest_students_keep_full_marks(targets, tmp_p
     for number, name in enumerate(order):
         notebook = answered() if name.startswith("honest") else attack_notebook(name, aimed)
         nbformat.write(notebook, submissions / f"{number:02d}_{name}.ipynb")
+    (submissions / "99_links_to_solution.ipynb").symlink_to(ROOT / "solutions" / "01_gan_basics.ipynb")  # from a zip
     before = folder_hash(submissions)
     results = {r.student.split("_", 1)[1]: r for r in grader.grade_folder(submissions, TASK, tmp_path / "grades.csv",
                                                                           limits=LIMITS)}
@@ -251,13 +252,14 @@ def test_attacks_gain_nothing_and_honest_students_keep_full_marks(targets, tmp_p
     for name, result in results.items():
         expected = 11 if name.startswith("honest") else 0
         assert result.total == expected, f"{name}: {result.status} {result.reasons[:3]}"
+    assert results["links_to_solution"].status.startswith("a symbolic link")
     assert folder_hash(submissions) == before and (tmp_path / "canary.txt").read_text() == "still here"
     assert not any(Path(t + ext).exists() for t in targets["write_targets"] for ext in (".txt", ".pt", ".png", ".mp4", ".db", ".fifo"))
     assert targets["listener"].received == []
     time.sleep(1.0)  # a detached process would now be rewriting the gradebook
     assert (tmp_path / "grades.csv").read_text() == written and survivors(targets["marker"]) == []
     rows = list(csv.DictReader((tmp_path / "grades.csv").open()))
-    assert len(rows) == len(order) and {r["status"] for r in rows if "honest" in r["student"]} == {"graded"}
+    assert len(rows) == len(order) + 1 and {r["status"] for r in rows if "honest" in r["student"]} == {"graded"}
 
 
 def test_a_working_attack_earns_points_without_the_sandbox(targets, tmp_path, capsys):

@@ -22,7 +22,7 @@ import zlib
 
 STOPPED_AFTER_TIME_OUT = 124  # exit code: a cell went on after its time-out (it caught CellTimeout)
 RLIMITS = {"address_space": resource.RLIMIT_AS, "processes": resource.RLIMIT_NPROC,
-           "file_size": resource.RLIMIT_FSIZE, "cpu_seconds": resource.RLIMIT_CPU}
+           "file_size": resource.RLIMIT_FSIZE, "cpu_seconds": resource.RLIMIT_CPU, "open_files": resource.RLIMIT_NOFILE}
 
 
 class CellTimeout(BaseException):  # not an Exception: `except Exception` in student code must not swallow it

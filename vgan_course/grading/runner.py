@@ -39,7 +39,7 @@ class Limits:
     def rlimits(self) -> dict[str, int]:
         """The child's resource limits (:func:`.child.apply_limits`)."""
         return {"address_space": self.memory_mb * 2**20, "processes": self.processes,
-                "file_size": self.output_mb * 2**20, "cpu_seconds": int(self.seconds) + 5}
+                "file_size": self.output_mb * 2**20, "cpu_seconds": int(self.seconds) + 5, "open_files": 1024}
 
 
 @dataclass

@@ -77,7 +77,8 @@ def command(argv: list[str], env: dict[str, str], scratch_mb: int, folders: list
             args += ["--ro-bind", path, path]
     for path in _SYSTEM_FILES:
         args += ["--ro-bind-try", path, path]
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(16 * 2**20), "--tmpfs", "/dev/shm"]
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(16 * 2**20), "--tmpfs", "/dev/shm",
+             "--size", str(scratch_mb * 2**20), "--perms", "1777", "--tmpfs", SCRATCH]  # before the view: a venv may live in /tmp
     made: set[Path] = set()
     for folder in folders:
         for parent in reversed(folder.parents[:-1]):  # readable mount points on the way down
@@ -85,8 +86,7 @@ def command(argv: list[str], env: dict[str, str], scratch_mb: int, folders: list
                 args += ["--perms", "0755", "--dir", str(parent)]
                 made.add(parent)
         args += ["--ro-bind", str(folder), str(folder)]
-    args += ["--size", str(scratch_mb * 2**20), "--perms", "1777", "--tmpfs", SCRATCH, "--chdir", SCRATCH,
-             "--remount-ro", "/dev", "--remount-ro", "/"]
+    args += ["--chdir", SCRATCH, "--remount-ro", "/dev", "--remount-ro", "/"]
     for name, value in env.items():
         args += ["--setenv", name, value]
     if not as_root:

@@ -7,7 +7,10 @@ copy, hidden tests put back, so a submission cannot change what the checks do.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import stat
 from pathlib import Path
 
 import nbformat
@@ -83,10 +86,16 @@ def submission_cells(assignment: Assignment, submission: nbformat.NotebookNode) 
 
 
 def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
-    """The notebook, or ``None`` and the reason it cannot be graded."""
+    """The notebook, or ``None`` and the reason it cannot be graded.
+
+    Only a regular file is read: a symbolic link (to the solution, say, from an unpacked archive)
+    or a special file is refused, and a folder's linked sub-folders are not entered.
+    """
+    if path.is_symlink():
+        return None, "a symbolic link, not a notebook: hand in the file itself"
     if path.is_dir():
-        notebooks = sorted(path.rglob("*.ipynb"))
-        notebooks = [p for p in notebooks if ".ipynb_checkpoints" not in p.parts]
+        notebooks = [Path(root) / name for root, folders, files in os.walk(path)  # does not follow links
+                     if ".ipynb_checkpoints" not in Path(root).parts for name in files if name.endswith(".ipynb")]
         if not notebooks:
             return None, "no notebook found in the folder"
         if len(notebooks) > 1:
@@ -94,13 +103,11 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
         path = notebooks[0]
     if path.suffix != ".ipynb":
         return None, f"not a notebook: {path.name} is not an .ipynb file"
-    size = path.stat().st_size
-    if size == 0:
-        return None, "empty file"
-    if size > MAX_NOTEBOOK_BYTES:
-        return None, f"file too large ({size // 2**20} MB); clear the outputs and hand in again"
+    data, problem = _read_regular_file(path)
+    if data is None:
+        return None, problem
     try:
-        raw = json.loads(path.read_bytes().decode("utf-8"))
+        raw = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         return None, f"invalid JSON ({str(error)[:80]}): the file is damaged or not a notebook"
     try:
@@ -109,3 +116,22 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
     except Exception as error:  # nbformat raises several kinds
         return None, f"not a valid notebook ({str(error).splitlines()[0][:80]})"
     return notebook, ""
+
+
+def _read_regular_file(path: Path) -> tuple[bytes | None, str]:
+    """The bytes of ``path`` if it is a regular file (not a link) of a sensible size, else why not."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return None, "a symbolic link, not a notebook: hand in the file itself"
+        return None, f"cannot be read ({error.strerror})"
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None, "not a regular file"
+        if info.st_size == 0:
+            return None, "empty file"
+        if info.st_size > MAX_NOTEBOOK_BYTES:
+            return None, f"file too large ({info.st_size // 2**20} MB); clear the outputs and hand in again"
+        return f.read(MAX_NOTEBOOK_BYTES + 1), ""
