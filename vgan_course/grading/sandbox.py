@@ -3,7 +3,7 @@
 Each program gets new user, PID, mount, IPC, UTS, cgroup and network namespaces. It sees, read-only,
 the system's ``/usr`` and the few folders Python needs (:func:`view`: the interpreter, its
 site-packages, this package with its shipped data) and nothing of the course repository around
-them; its one writable place is a size-limited tmpfs at :data:`SCRATCH`. It runs as uid
+them; it writes only to size-limited tmpfs mounts, :data:`SCRATCH` and ``/dev/shm``. It runs as uid
 :data:`NOBODY` with no capabilities, in its own session, and dies with the grader. When its first
 process ends the PID namespace ends too, and the kernel kills whatever it left behind.
 
