@@ -77,12 +77,12 @@ def grade(args: argparse.Namespace) -> int:
     from .runner import Limits
 
     try:
-        task = assignment.load(assignment.find_solution(args.assignment, args.solutions))
         limits = Limits(seconds=args.timeout, cell_seconds=args.cell_timeout, memory_mb=args.memory_mb,
-                        scratch_mb=args.scratch_mb, jobs=max(1, args.jobs))
+                        scratch_mb=args.scratch_mb, jobs=args.jobs)
+        task = assignment.load(assignment.find_solution(args.assignment, args.solutions))
         results = grader.grade_folder(args.submissions, task, args.out, args.feedback, limits,
                                       sandboxed=not args.no_sandbox, force=args.force)
-    except (ValueError, RuntimeError) as error:  # bad paths, hand edits, no sandbox, a broken solution
+    except (ValueError, RuntimeError) as error:  # bad limits or paths, hand edits, no sandbox, a broken solution
         return _refuse("grade", error)
     for r in results:
         print(f"{r.student:<24} {r.total:>6g} / {task.auto_points:g}  {r.status}")
