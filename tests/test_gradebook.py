@@ -170,6 +170,20 @@ def test_impossible_limits_are_refused_before_grading(tmp_path, capsys, one_subm
     assert not (tmp_path / "grades.csv").exists()
 
 
+@pytest.mark.parametrize("args, words", [(["sync", "nosuch"], "nosuch: expected py:percent twins"),
+                                          (["release", "99"], "expected one notebook 99*.ipynb"),
+                                          (["release", "--solutions", "notebooks"], "has no graded cells"),
+                                          (["release", "01", "--out", "/proc/x"], "cannot write /proc/x"),
+                                          (["release", "--student-dir", "/proc/x"], "cannot write /proc/x")])
+def test_release_and_sync_mistakes_are_one_line(args, words, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)  # the default --solutions; a mistaken release must not write assignments/ here
+    before = {p: p.stat().st_mtime_ns for p in (ROOT / "assignments").iterdir()}
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err, err
+    assert {p: p.stat().st_mtime_ns for p in (ROOT / "assignments").iterdir()} == before
+
+
 def stamped_assignment(tmp_path: Path) -> Path:
     target = tmp_path / "01_gan_basics.ipynb"
     target.write_text(assignment.released_text(TASK))

@@ -21,6 +21,9 @@ def sync_notebooks(paths: list[Path], force: bool = False) -> list[Path]:
 
     from .generated import stamped, write_all
 
+    missing = [str(p) for p in paths if not p.is_dir() and not (p.is_file() and p.suffix == ".py")]
+    if missing:
+        raise ValueError(f"{', '.join(missing)}: expected py:percent twins (NAME.py) or folders of them")
     texts = {}
     for path in paths:
         for twin in sorted(path.glob("*.py")) if path.is_dir() else [path]:
@@ -38,7 +41,7 @@ def sync(paths: list[Path], force: bool) -> int:
 
     try:
         written = sync_notebooks(paths, force)
-    except EditedError as error:
+    except (EditedError, ValueError, OSError) as error:
         return _refuse("sync", error)
     for path in written:
         print(f"wrote {path}")
@@ -63,7 +66,7 @@ def release(names: list[str], solutions: Path, out: Path, student_dir: Path | No
             raise ValueError(f"no solution notebooks in {solutions}")
         tasks = [assignment.load(path) for path in paths]
         written = write_all({out / f"{task.name}.ipynb": assignment.released_text(task) for task in tasks}, force)
-    except (EditedError, ValueError) as error:
+    except (EditedError, ValueError, OSError) as error:
         return _refuse("release", error)
     for task in tasks:
         target = out / f"{task.name}.ipynb"
@@ -102,6 +105,8 @@ def sandbox_line() -> str:
 
 
 def _refuse(command: str, error: Exception) -> int:
+    if isinstance(error, OSError) and error.filename is not None:  # not "[Errno 2] ...": what, and where
+        error = f"cannot write {error.filename}: {error.strerror}"
     message = " ".join(str(error).split())  # one line, whatever the error held
     print(f"vgan-course {command}: {message}", file=sys.stderr)
     return 1
