@@ -14,8 +14,9 @@ def sync_notebooks(paths: list[Path], force: bool = False) -> list[Path]:
     """Write each py:percent twin's ``.ipynb``, without outputs; returns the notebooks written.
 
     The ``.py`` file is the source a person edits and reviews; the ``.ipynb`` is generated and
-    stamped (:mod:`.generated`). Raises :class:`.generated.EditedError` before writing anything
-    if a notebook was edited since it was generated, unless ``force``.
+    stamped (:mod:`.generated`). Raises, before writing anything, ``ValueError`` for a path that is
+    neither a ``.py`` twin nor a folder, and :class:`.generated.EditedError` if a notebook was edited
+    since it was generated, unless ``force``.
     """
     import jupytext
 
