@@ -15,6 +15,8 @@ import platform
 import sys
 from pathlib import Path
 
+from .checks import check_writable
+
 
 def doctor() -> int:
     """Print versions, device, profile and the data sources found; returns an exit code."""
@@ -38,7 +40,17 @@ def doctor() -> int:
     except ValueError as error:
         print(f"profile       ERROR: {error}")
         problems += 1
-    print(f"device        {profiles.device()}")
+    try:
+        chosen = profiles.device()
+        print(f"device        {chosen} (VGAN_DEVICE={os.environ.get('VGAN_DEVICE', '')!r}): a tensor was made on it")
+    except ValueError as error:
+        print(f"device        ERROR: {error}")
+        problems += 1
+    try:
+        print(f"runs          {profiles.run_dir('lesson').parent.resolve()} (VGAN_RUNS): writable")
+    except ValueError as error:
+        print(f"runs          ERROR: {error}")
+        problems += 1
     for name, check in _data_sources().items():
         try:
             print(f"data          {name}: {check()}")
@@ -66,31 +78,47 @@ def sync_notebooks(paths: list[Path]) -> list[Path]:
     """
     import jupytext
 
+    twins = [twin for path in paths for twin in _twins(path)]  # every path checked before anything is written
     written = []
-    for path in paths:
-        twins = sorted(path.glob("*.py")) if path.is_dir() else [path]
-        for twin in twins:
-            notebook = jupytext.read(twin, fmt="py:percent")
-            for index, cell in enumerate(notebook.cells):  # stable ids: regenerating changes nothing
-                cell.id = f"cell-{index:03d}"
-            target = twin.with_suffix(".ipynb")
-            text = jupytext.writes(notebook, fmt="ipynb")
-            if not target.exists() or target.read_text(encoding="utf-8") != text:
-                target.write_text(text, encoding="utf-8")
-                written.append(target)
+    for twin in twins:
+        notebook = jupytext.read(twin, fmt="py:percent")
+        for index, cell in enumerate(notebook.cells):  # stable ids: regenerating changes nothing
+            cell.id = f"cell-{index:03d}"
+        target = twin.with_suffix(".ipynb")
+        text = jupytext.writes(notebook, fmt="ipynb")
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            written.append(target)
     return written
+
+
+def _twins(path: Path) -> list[Path]:
+    """The py:percent twins ``path`` names: itself (a ``.py`` file), or the ``.py`` files of a folder."""
+    if path.is_dir():
+        twins = sorted(path.glob("*.py"))
+        if not twins:
+            raise ValueError(f"{path} holds no .py twins to sync")
+        return twins
+    if not path.is_file():
+        raise ValueError(f"no such file or folder: {path}")
+    if path.suffix != ".py":
+        raise ValueError(f"{path} is not a py:percent twin (.py); sync writes the .ipynb from it")
+    return [path]
 
 
 def release_assignments(names: list[str], solutions: Path, out: Path) -> int:
     """``vgan-course release``: assignments/NAME.ipynb from solutions/NAME.ipynb."""
     from .grading import assignment
 
+    if not solutions.is_dir():
+        raise ValueError(f"--solutions {solutions} is not a folder")
     paths = [assignment.find_solution(n, solutions) for n in names] if names else sorted(solutions.glob("*.ipynb"))
     if not paths:
-        print(f"no solution notebooks in {solutions}", file=sys.stderr)
-        return 1
-    for path in paths:
-        print(f"released {path} -> {assignment.write_release(assignment.load(path), out)}")
+        raise ValueError(f"no solution notebooks in {solutions}")
+    check_writable(out, "assignments (--out)")
+    loaded = [assignment.load(path) for path in paths]  # every solution checked before anything is written
+    for path, task in zip(paths, loaded):
+        print(f"released {path} -> {assignment.write_release(task, out)}")
     return 0
 
 
@@ -157,6 +185,14 @@ def main(argv: list[str] | None = None) -> int:
     checkpoints.add_argument("--force", action="store_true",
                              help="replace a shipped network even when the new one scores worse")
     args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except (ValueError, OSError) as error:  # a mistake in the command or its environment: one line, no traceback
+        print(f"vgan-course {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "train":
         from .methods.commands import train_command
         from .profiles import current_profile
@@ -180,13 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         from . import lesson_runs, profiles
 
-        try:
-            records = lesson_runs.run_all(args.lessons, profile=args.profile, seeds=args.seeds or [profiles.current_seed()],
-                                          jobs=args.jobs, retrain=args.retrain, keep_going=args.keep_going,
-                                          runs=args.runs, out=args.out, record=args.record, timeout=args.timeout)
-        except ValueError as error:
-            print(f"vgan-course run: {error}", file=sys.stderr)
-            return 2
+        records = lesson_runs.run_all(args.lessons, profile=args.profile, seeds=args.seeds or [profiles.current_seed()],
+                                      jobs=args.jobs, retrain=args.retrain, keep_going=args.keep_going,
+                                      runs=args.runs, out=args.out, record=args.record, timeout=args.timeout)
         return 1 if any(r["error"] for r in records) else 0
     return 2
 
