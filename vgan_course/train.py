@@ -20,6 +20,13 @@ and :func:`train` runs it with: mixed precision on CUDA (bf16 where supported, e
 a ``GradScaler``), a step and a wall-clock budget, a progress bar, TensorBoard scalars and
 sample film-strips, NaN/Inf detection that stops with a clear message, and atomic checkpoints
 (models, optimizers, scalers, step, RNG states, history) that resume after an interruption.
+
+Launched by ``torchrun`` inside :func:`vgan_course.distributed.process_group`, the same loop
+trains on several processes (lesson 07): the step is built from ``distributed.wrap(nets)``,
+logged losses are averaged over the ranks, rank 0 alone shows progress and writes checkpoints,
+TensorBoard and samples, the ranks agree on when to stop and save, and every ``log_every``
+steps the loop checks that their weights are the same. A checkpoint resumes under any number
+of processes; each rank's random state comes back only under the number that wrote it.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from . import losses
+from . import distributed, losses
 
 CHECKPOINT_FORMAT = "vgan-course/1"
 
@@ -93,17 +100,18 @@ class StepContext:
         if scaler is None:
             raise ValueError("this optimizer was not passed to train(optimizers=...)")
         optimizer.zero_grad(set_to_none=True)
-        if scaler.is_enabled():  # fp16: scale the loss so small gradients do not underflow
-            scaler.scale(loss).backward()
+        with distributed.updating(optimizer):  # on several processes: all-reduce only what this optimizer steps
+            # fp16: scale the loss so small gradients do not underflow
+            (scaler.scale(loss) if scaler.is_enabled() else loss).backward()
+        if scaler.is_enabled():
             scaler.step(optimizer)
             scaler.update()
         else:
-            loss.backward()
             optimizer.step()
 
 
 def gan_step(
-    G: nn.Module,
+    G: Callable[[torch.Tensor], torch.Tensor],
     D: nn.Module,
     opt_g: torch.optim.Optimizer,
     opt_d: torch.optim.Optimizer,
@@ -207,29 +215,36 @@ def train(
     Returns:
         the :class:`History` of the whole run, resumed parts included.
 
+    Under torchrun (see :mod:`vgan_course.distributed`) ``models`` are the networks themselves and
+    ``step_fn`` calls their wrappers; logged losses are the mean over the ranks.
+
     Raises:
         TrainingDiverged: a logged loss became NaN/Inf; the last good checkpoint is kept.
+        vgan_course.distributed.ReplicasDiverged: the ranks' weights differ (a step bypassed a wrapper).
     """
     if not models or not optimizers:
         raise ValueError("train() needs at least one model and one optimizer")
     if steps < 0 or log_every < 1 or sample_every < 1 or checkpoint_every < 1:
         raise ValueError("steps must be >= 0 and log_every, sample_every, checkpoint_every >= 1")
+    models = distributed.unwrapped(models)
+    distributed.check_ready(models, optimizers)
+    main = distributed.current().is_main  # rank 0 (a plain run's only process) logs and writes
     device = next(next(iter(models.values())).parameters()).device
     use_amp = device.type == "cuda" if mixed_precision is None else mixed_precision
     ctx = StepContext(device, mixed_precision_dtype(device) if use_amp else None, optimizers)
     history = History()
-    if checkpoint is not None and Path(checkpoint).exists():
-        ctx.step = _restore(load_checkpoint(checkpoint), models, optimizers, ctx.scalers, history)
-    saved_step = ctx.step if checkpoint is not None and Path(checkpoint).exists() else None
-    logger = TensorBoardLogger(log_dir) if log_dir is not None else None
+    saved_step = _resume(checkpoint, models, optimizers, ctx, history)
+    logger = TensorBoardLogger(log_dir) if log_dir is not None and main else None
     for model in models.values():
         model.train()
 
     pending: list[tuple[int, dict[str, torch.Tensor]]] = []
 
     def flush() -> None:
-        """Move pending losses into the history, checking that they are finite."""
-        for step, values in pending:
+        """Move pending losses (averaged over the ranks) into the history, checking that they are finite."""
+        if pending:
+            distributed.check_same_weights(models, pending[-1][0])
+        for (step, _), values in zip(pending, distributed.mean_over_ranks([values for _, values in pending])):
             history.steps.append(step)
             for name, value in values.items():
                 value = float(value)
@@ -248,11 +263,11 @@ def train(
 
     start = time.monotonic()
     last_save = start
-    bar = tqdm(total=steps, initial=min(ctx.step, steps), disable=not progress, desc="training")
+    bar = tqdm(total=steps, initial=min(ctx.step, steps), disable=not progress or not main, desc="training")
     history.stopped_by = "steps"
     try:
         while ctx.step < steps:
-            if max_seconds is not None and time.monotonic() - start > max_seconds:
+            if max_seconds is not None and distributed.agree(time.monotonic() - start > max_seconds):
                 history.stopped_by = "time"
                 break
             losses = step_fn(ctx)
@@ -260,10 +275,10 @@ def train(
             pending.append((ctx.step, {k: torch.as_tensor(v).detach() for k, v in losses.items()}))
             if ctx.step % log_every == 0:
                 flush()
-            if sample_fn is not None and ctx.step % sample_every == 0:
+            if sample_fn is not None and ctx.step % sample_every == 0 and main:
                 _take_sample(sample_fn, ctx.step, history, logger)
-            due = ctx.step % checkpoint_every == 0 or time.monotonic() - last_save > checkpoint_seconds
-            if checkpoint is not None and due:
+            if checkpoint is not None and (ctx.step % checkpoint_every == 0
+                                           or distributed.agree(time.monotonic() - last_save > checkpoint_seconds)):
                 flush()
                 _save(checkpoint, ctx, models, optimizers, history, time.monotonic() - start)
                 saved_step, last_save = ctx.step, time.monotonic()
@@ -271,7 +286,8 @@ def train(
         flush()
     except KeyboardInterrupt:
         where = f"the checkpoint of step {saved_step} is kept at {checkpoint}" if saved_step is not None else "no checkpoint was kept"
-        print(f"Interrupted at step {ctx.step}; {where}. Run the cell again to resume.")
+        if main:
+            print(f"Interrupted at step {ctx.step}; {where}. Run the cell again to resume.")
         raise
     finally:
         bar.close()
@@ -280,6 +296,7 @@ def train(
     elapsed = time.monotonic() - start
     if checkpoint is not None and ctx.step != saved_step:
         _save(checkpoint, ctx, models, optimizers, history, elapsed)
+    distributed.barrier()  # every rank returns once rank 0 has written
     history.seconds += elapsed
     return history
 
@@ -334,18 +351,35 @@ def _all_finite(models: dict[str, nn.Module]) -> bool:
 
 
 def _save(path, ctx: StepContext, models, optimizers, history: History, elapsed: float) -> None:
-    if not _all_finite(models):
+    """Every rank calls it (each sends its random state); rank 0 writes."""
+    if not _all_finite(models):  # the weights are the same on every rank, so is the verdict
         raise TrainingDiverged(f"a weight became NaN/Inf by step {ctx.step}; the checkpoint at {path} was not overwritten")
+    rng_by_rank = distributed.gather(_rng_state())
+    world = distributed.current()
+    if not world.is_main:
+        return
     state = {
         "format": CHECKPOINT_FORMAT,
         "step": ctx.step,
         "models": {name: m.state_dict() for name, m in models.items()},
         "optimizers": {name: o.state_dict() for name, o in optimizers.items()},
         "scalers": {name: s.state_dict() for name, s in ctx.scalers.items()},
-        "rng": _rng_state(),
+        "rng": rng_by_rank[0],
+        "processes": world.size,
+        **({"rng_by_rank": rng_by_rank} if world.is_distributed else {}),
         "history": {**history.to_dict(), "seconds": history.seconds + elapsed},
     }
     save_checkpoint(path, state)
+
+
+def _resume(checkpoint, models, optimizers, ctx: StepContext, history: History) -> int | None:
+    """Continue from ``checkpoint`` if it exists (rank 0 reads it, every rank gets it); its step, or ``None``."""
+    state = distributed.from_main(lambda: load_checkpoint(checkpoint) if checkpoint is not None
+                                  and Path(checkpoint).exists() else None)
+    if state is None:
+        return None
+    ctx.step = _restore(state, models, optimizers, ctx.scalers, history)
+    return ctx.step
 
 
 def _restore(state: dict, models, optimizers, scalers, history: History) -> int:
@@ -359,11 +393,23 @@ def _restore(state: dict, models, optimizers, scalers, history: History) -> int:
     for name, scaler in scalers.items():
         if name in state["scalers"]:
             scaler.load_state_dict(state["scalers"][name])
-    _set_rng_state(state["rng"])
+    _restore_rng(state)
     saved = state["history"]
     history.steps, history.metrics = list(saved["steps"]), {k: list(v) for k, v in saved["metrics"].items()}
     history.samples, history.seconds = list(saved["samples"]), float(saved["seconds"])
     return int(state["step"])
+
+
+def _restore_rng(state: dict) -> None:
+    """Each rank's random state, when as many processes resume as wrote the checkpoint. Otherwise
+    N states cannot be dealt to M ranks: each rank keeps the seed it was given
+    (:func:`vgan_course.distributed.rank_seed`), and rank 0 says so."""
+    world, wrote = distributed.current(), int(state.get("processes", 1))
+    if wrote == world.size:
+        _set_rng_state(state["rng_by_rank"][world.rank] if world.is_distributed else state["rng"])
+    elif world.is_main:
+        print(f"resuming at step {state['step']} on {world.size} process(es) a checkpoint written by {wrote}: "
+              "each process keeps its own seed (random states do not carry over to another process count)")
 
 
 def _rng_state() -> dict:
@@ -373,8 +419,15 @@ def _rng_state() -> dict:
         "python": [version, list(mt_state), gauss],
         "numpy": [kind, torch.from_numpy(keys.astype(np.int64)), int(pos), int(has_gauss), float(cached)],
         "torch": torch.get_rng_state(),
-        "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+        "cuda": _cuda_rng_states(),
     }
+
+
+def _cuda_rng_states() -> list[torch.Tensor]:
+    """Every GPU's random state; a rank of a distributed run keeps only its own GPU's."""
+    if not torch.cuda.is_available():
+        return []
+    return [torch.cuda.get_rng_state()] if distributed.current().is_distributed else torch.cuda.get_rng_state_all()
 
 
 def _set_rng_state(state: dict) -> None:
@@ -384,7 +437,10 @@ def _set_rng_state(state: dict) -> None:
     np.random.set_state((kind, keys.numpy().astype(np.uint32), pos, has_gauss, cached))
     torch.set_rng_state(state["torch"])
     if state["cuda"] and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["cuda"])
+        if distributed.current().is_distributed:
+            torch.cuda.set_rng_state(state["cuda"][0])  # this rank's GPU
+        else:
+            torch.cuda.set_rng_state_all(state["cuda"])
 
 
 def load_models(path: str | os.PathLike, models: dict[str, nn.Module]) -> int:

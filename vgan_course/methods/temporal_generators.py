@@ -109,7 +109,8 @@ def frame_gan_step(nets: dict[str, nn.Module], opts: dict[str, torch.optim.Optim
     random frames of each real clip (its image generator makes single frames)."""
     G = nets["G"]
     frames = lambda: models.sample_frames(real_batch(), cfg.frames_per_clip)  # noqa: E731
-    return train.gan_step(G.image, nets["D_image"], opts["G"], opts["D_image"], frames, G.z_dim)
+    one_frame = lambda z: G(z[:, None])[:, 0]  # noqa: E731  G.image(z) through G's own call, which DDP wraps
+    return train.gan_step(one_frame, nets["D_image"], opts["G"], opts["D_image"], frames, G.z_dim)
 
 
 SCENE_SPEED = (2.0, 3.0)  # pixels per frame at 32 x 32: fast enough that the still background shows through

@@ -23,7 +23,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from .. import shipped, train
+from .. import distributed, shipped, train
 from ..profiles import seed_everything
 from . import Method, StepFactory, Trained, lesson, settings_for
 
@@ -63,6 +63,9 @@ def train_method(method: Method, cfg: SimpleNamespace, *, run_dir: str | Path, s
     trained again) and begins from its networks. The batches come from a generator seeded with
     ``cfg.seed`` (plus 1 after a start, so a method does not replay its start's batches).
     TensorBoard logs go to ``run_dir/tensorboard/<method.shipped>``.
+
+    Under torchrun (``vgan-course train``, lesson 07) each rank takes ``cfg.batch / processes``
+    samples per step, its own seeds, and calls the networks through their DDP wrappers.
     """
     run_dir = Path(run_dir)
     checkpoint = run_dir / f"{method.shipped}.pt"
@@ -70,14 +73,16 @@ def train_method(method: Method, cfg: SimpleNamespace, *, run_dir: str | Path, s
     if method.start is not None and not checkpoint.exists():
         train_method(method.start, cfg, run_dir=run_dir, progress=progress)
         start_models = train.load_checkpoint(run_dir / f"{method.start.shipped}.pt")["models"]
-    settings = settings_for(method, cfg)
+    settings = distributed.for_this_rank(settings_for(method, cfg))  # a plain run: unchanged
     seed_everything(settings.seed)
     nets = {name: net.to(settings.device) for name, net in method.networks(settings).items()}
     if start_models is not None:
         method.start_from(nets, start_models)
     opts = method.optimizers(nets, settings)
-    data = method.batches(settings, torch.Generator().manual_seed(settings.seed + (method.start is not None)))
-    step_fn = (step or method.step)(nets, opts, lambda: to_device(data(), settings.device), settings)
+    data_seed = distributed.rank_seed(settings.seed + (method.start is not None))  # rank 0: the plain run's
+    data = method.batches(settings, torch.Generator().manual_seed(data_seed))
+    distributed.seed_this_rank(settings.seed)
+    step_fn = (step or method.step)(distributed.wrap(nets), opts, lambda: to_device(data(), settings.device), settings)
     kept = method.keep
     if method.average_decay is not None:  # keep a moving average of the network, checkpointed with the rest
         nets[kept + "_average"] = average = copy.deepcopy(nets[kept])
