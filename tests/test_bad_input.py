@@ -8,11 +8,12 @@ whole table runs in a few seconds.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 import torch
 
-from vgan_course import checks, data, losses, metrics, models, viz
+from vgan_course import checks, data, losses, metrics, models, shipped, viz
 
 NAN, INF = float("nan"), float("inf")
 
@@ -194,6 +195,9 @@ CASES = {
     "adversarial_restoration_loss weight": (lambda: losses.adversarial_restoration_loss(frames(), frames(), torch.zeros(2), adversarial_weight=-1.0), r"adversarial_weight must be a number >= 0"),
     "ping_pong_sequence 1 frame": (lambda: losses.ping_pong_sequence(clips(t=1)), r"time >= 2"),
     "ping_pong_loss even": (lambda: losses.ping_pong_loss(clips(t=4)), r"odd length"),
+    # --- shipped networks ---------------------------------------------------------------------
+    "shipped.load_state name": (lambda: shipped.load_state(None), r"name must be the name of a shipped checkpoint \(a string\), got None"),
+    "shipped.save_state state": (lambda: shipped.save_state("net", {"w": 1.0}, "cmd", {}, folder=Path("never")), r"state must be a non-empty state dict of tensors.*\['w'\]"),
     # --- viz ----------------------------------------------------------------------------------
     "image_grid nrow": (lambda: viz.image_grid(frames(), nrow=0), r"nrow must be an integer >= 1, got 0"),
     "film_strip 5-D": (lambda: viz.film_strip(clips()), r"clip must have shape \(batch, channels, height, width\)"),
