@@ -82,8 +82,9 @@ def load_checkpoint(path: str | os.PathLike) -> dict:
 def _read_verified(path: Path) -> dict:
     try:
         wrapped = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:  # truncated, overwritten, not a torch file: whatever torch says, one line
-        reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:120]
+    except Exception as error:  # truncated, overwritten, not a torch file: whatever torch says, in one sentence
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0].split(". ")[0][:120]
+        reason = "the file is empty" if path.stat().st_size == 0 else reason
         raise CheckpointError(f"{path} is not a readable checkpoint, it is damaged ({reason})") from None
     if not isinstance(wrapped, dict) or wrapped.get("format") not in READABLE_FORMATS:
         raise CheckpointError(f"{path} is not a vgan-course checkpoint (expected format {CHECKPOINT_FORMAT!r})")
