@@ -57,5 +57,7 @@ def test_digit_score_reports_the_split_score_beside_the_whole_batch_one():
 def test_digit_score_checks_its_input():
     with pytest.raises(ValueError, match=r"\(batch, 1, height, width\)"):
         metrics.digit_score(torch.zeros(4, 3, 32, 32))
-    with pytest.raises(ValueError, match=r"must lie in \[-1, 1\].*x \* 2 - 1"):
+    with pytest.raises(ValueError, match=r"must lie in \[-1, 1\].*\[0, 255\]\? use x / 127.5 - 1"):
         metrics.digit_score(torch.full((4, 1, 32, 32), 5.0))
+    with pytest.raises(ValueError, match=r"must lie in \[-1, 1\], got values in \[-1.5, -1.5\]$"):
+        metrics.digit_score(torch.full((4, 1, 32, 32), -1.5))

@@ -41,7 +41,17 @@ def doctor() -> int:
     except ValueError as error:
         print(f"profile       ERROR: {error}")
         problems += 1
-    print(f"device        {profiles.device()}")
+    try:
+        chosen = profiles.device()
+        print(f"device        {chosen} (VGAN_DEVICE={os.environ.get('VGAN_DEVICE', '')!r}): a tensor was made on it")
+    except ValueError as error:
+        print(f"device        ERROR: {error}")
+        problems += 1
+    try:
+        print(f"runs          {profiles.run_dir('lesson').parent.resolve()} (VGAN_RUNS): writable")
+    except ValueError as error:
+        print(f"runs          ERROR: {error}")
+        problems += 1
     print(f"sandbox       {grading.sandbox_line()}")  # informational: only `grade` needs it
     for name, check in _data_sources().items():
         try:
@@ -117,6 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     checkpoints.add_argument("--force", action="store_true",
                              help="replace a shipped network even when the new one scores worse")
     args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except (ValueError, OSError) as error:  # a mistake in the command or its environment: one line, no traceback
+        print(f"vgan-course {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "train":
         from .methods.commands import train_command
         from .profiles import current_profile
@@ -138,13 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         from . import lesson_runs, profiles
 
-        try:
-            records = lesson_runs.run_all(args.lessons, profile=args.profile, seeds=args.seeds or [profiles.current_seed()],
-                                          jobs=args.jobs, retrain=args.retrain, keep_going=args.keep_going,
-                                          runs=args.runs, out=args.out, record=args.record, timeout=args.timeout)
-        except ValueError as error:
-            print(f"vgan-course run: {error}", file=sys.stderr)
-            return 2
+        records = lesson_runs.run_all(args.lessons, profile=args.profile, seeds=args.seeds or [profiles.current_seed()],
+                                      jobs=args.jobs, retrain=args.retrain, keep_going=args.keep_going,
+                                      runs=args.runs, out=args.out, record=args.record, timeout=args.timeout)
         return 1 if any(r["error"] for r in records) else 0
     return 2
 

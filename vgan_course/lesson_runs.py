@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import claims as recorded
+from .checks import check_writable
 
 PROFILES = ("smoke", "cpu", "gpu")
 
@@ -50,7 +51,7 @@ class RunRequest:
 
 
 def check_request(lessons: list[Path], profile: str, seeds: list[int], jobs: int, out: Path | None,
-                  record: Path | None) -> None:
+                  record: Path | None, runs: Path | None = None) -> None:
     """Every mistake in a ``vgan-course run`` command, found before any lesson starts (``ValueError``)."""
     if not lessons:
         raise ValueError("name at least one lesson (a notebook, or its .py twin)")
@@ -68,21 +69,11 @@ def check_request(lessons: list[Path], profile: str, seeds: list[int], jobs: int
     single = len(lessons) == 1 and len(seeds) == 1
     if out is not None and out.suffix == ".ipynb" and not single:
         raise ValueError("--out is a notebook file, but several runs were asked for: give a folder")
-    for target in (out, record):
+    for target, what in ((out, "the executed notebooks (--out)"), (record, "the record (--record)")):
         if target is not None:
-            _check_writable(target.parent if target.suffix else target)
-
-
-def _check_writable(folder: Path) -> None:
-    """A file can be created in ``folder`` (or in its nearest existing parent, if it does not exist yet)."""
-    folder = folder.resolve()
-    existing = next((p for p in [folder, *folder.parents] if p.exists()), None)
-    try:
-        if existing is None or not existing.is_dir():
-            raise OSError("not a folder")
-        tempfile.TemporaryFile(dir=existing).close()
-    except OSError:
-        raise ValueError(f"cannot write to {folder}: {existing} is not a writable folder") from None
+            check_writable(target.parent if target.suffix else target, what)
+    if runs is not None:
+        check_writable(runs, "checkpoints (--runs)")
 
 
 def run_lesson(request: RunRequest) -> dict:
@@ -141,8 +132,22 @@ def execute_notebook(notebook: Path, out: Path, timeout: float) -> None:
     try:
         client.execute()
     finally:
+        _save_executed(nb, out)
+
+
+def _save_executed(nb, out: Path) -> None:
+    """Write the executed notebook to ``out``; if that fails, to a temporary file, named in the error."""
+    import nbformat
+
+    try:
         out.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, out)
+    except OSError as error:
+        handle, kept = tempfile.mkstemp(prefix=out.stem + "-", suffix=".ipynb")
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            nbformat.write(nb, f)
+        raise OSError(f"cannot write the executed notebook to {out} ({error.strerror or error}); "
+                      f"it was saved to {kept}") from None
 
 
 def machine() -> dict:
@@ -157,7 +162,7 @@ def run_all(lessons: list[Path], *, profile: str, seeds: list[int], jobs: int = 
             keep_going: bool = False, runs: Path | None = None, out: Path | None = None, record: Path | None = None,
             timeout: float = 3600.0) -> list[dict]:
     """Every (lesson, seed), ``jobs`` at a time (each with ``cores / jobs`` threads); the records, in order."""
-    check_request(lessons, profile, seeds, jobs, out, record)
+    check_request(lessons, profile, seeds, jobs, out, record, runs)
     threads = max(1, (os.cpu_count() or 1) // jobs)
     single = len(lessons) == 1 and len(seeds) == 1
     requests = []

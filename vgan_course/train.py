@@ -34,20 +34,19 @@ from __future__ import annotations
 import contextlib
 import os
 import random
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from . import distributed, losses
-
-CHECKPOINT_FORMAT = "vgan-course/1"
+from . import checkpoint_files, distributed, losses
+from .checks import check_positive_int
+from .checkpoint_files import CHECKPOINT_FORMAT, CheckpointError, load_checkpoint, save_checkpoint  # noqa: F401
 
 
 class TrainingDiverged(RuntimeError):
@@ -196,6 +195,8 @@ def train(
     sample_every: int = 100,
     mixed_precision: bool | None = None,
     progress: bool = True,
+    settings: Mapping | None = None,
+    allow_changed_settings: bool = False,
 ) -> History:
     """Run ``step_fn`` until ``steps`` steps are done (counting resumed ones) or time runs out.
 
@@ -211,6 +212,15 @@ def train(
             ``(b, t, c, h, w)`` in [-1, 1]); called without gradients every ``sample_every``
             steps and kept in ``history.samples``; images and clips also go to TensorBoard.
         mixed_precision: ``None`` means on for CUDA, off on the CPU.
+        settings: what this run is trained with (e.g. ``vars(cfg)``: batch, widths, ...), saved in
+            the checkpoint with every optimizer's hyper-parameters (learning rates, betas, ...).
+        allow_changed_settings: resuming a checkpoint saved with other settings (or other
+            hyper-parameters) stops with a :class:`CheckpointError` listing them, unless this is
+            ``True``: then it continues with the new ones. Networks of other shapes never resume.
+
+    A damaged checkpoint (its digest no longer matches) is refused, naming the last good one;
+    temporary files left by an interrupted save are removed. A checkpoint that already holds
+    ``steps`` steps trains nothing and says so.
 
     Returns:
         the :class:`History` of the whole run, resumed parts included.
@@ -220,20 +230,23 @@ def train(
 
     Raises:
         TrainingDiverged: a logged loss became NaN/Inf; the last good checkpoint is kept.
+        CheckpointError: the checkpoint is damaged, or from other settings or networks.
         vgan_course.distributed.ReplicasDiverged: the ranks' weights differ (a step bypassed a wrapper).
     """
-    if not models or not optimizers:
-        raise ValueError("train() needs at least one model and one optimizer")
-    if steps < 0 or log_every < 1 or sample_every < 1 or checkpoint_every < 1:
-        raise ValueError("steps must be >= 0 and log_every, sample_every, checkpoint_every >= 1")
     models = distributed.unwrapped(models)
+    _check_arguments(step_fn, models, optimizers, steps=steps, log_every=log_every, sample_every=sample_every,
+                     checkpoint_every=checkpoint_every)
     distributed.check_ready(models, optimizers)
     main = distributed.current().is_main  # rank 0 (a plain run's only process) logs and writes
     device = next(next(iter(models.values())).parameters()).device
     use_amp = device.type == "cuda" if mixed_precision is None else mixed_precision
     ctx = StepContext(device, mixed_precision_dtype(device) if use_amp else None, optimizers)
     history = History()
-    saved_step = _resume(checkpoint, models, optimizers, ctx, history)
+    recorded = checkpoint_files.run_settings(settings, optimizers)
+    saved_step = _resume(checkpoint, models, optimizers, ctx, history, recorded, allow_changed_settings)
+    if saved_step is not None and saved_step >= steps and main:
+        print(f"{checkpoint} already holds {saved_step} steps of the {steps} asked for: nothing is trained, the "
+              "networks and history are the checkpoint's (delete it to train again)")
     logger = TensorBoardLogger(log_dir) if log_dir is not None and main else None
     for model in models.values():
         model.train()
@@ -280,7 +293,7 @@ def train(
             if checkpoint is not None and (ctx.step % checkpoint_every == 0
                                            or distributed.agree(time.monotonic() - last_save > checkpoint_seconds)):
                 flush()
-                _save(checkpoint, ctx, models, optimizers, history, time.monotonic() - start)
+                _save(checkpoint, ctx, models, optimizers, history, time.monotonic() - start, recorded)
                 saved_step, last_save = ctx.step, time.monotonic()
             bar.update(1)
         flush()
@@ -295,7 +308,7 @@ def train(
             logger.close()
     elapsed = time.monotonic() - start
     if checkpoint is not None and ctx.step != saved_step:
-        _save(checkpoint, ctx, models, optimizers, history, elapsed)
+        _save(checkpoint, ctx, models, optimizers, history, elapsed, recorded)
     distributed.barrier()  # every rank returns once rank 0 has written
     history.seconds += elapsed
     return history
@@ -312,45 +325,11 @@ def _take_sample(sample_fn, step: int, history: History, logger: TensorBoardLogg
 # --- checkpoints ------------------------------------------------------------------------------
 
 
-def save_checkpoint(path: str | os.PathLike, state: dict) -> None:
-    """Write ``state`` with ``torch.save`` atomically: to a temporary file, then ``os.replace``.
-
-    A crash mid-write leaves the previous checkpoint untouched.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(state, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def load_checkpoint(path: str | os.PathLike) -> dict:
-    """Read a checkpoint written by :func:`train`, with a clear error if it is not one."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no checkpoint at {path}")
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:
-        reason = (str(error).splitlines() or [type(error).__name__])[0][:120]
-        raise ValueError(f"{path} is not a readable checkpoint ({reason}); delete it to start over") from error
-    if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"{path} is not a vgan-course checkpoint (expected format {CHECKPOINT_FORMAT!r})")
-    return state
-
-
 def _all_finite(models: dict[str, nn.Module]) -> bool:
     return all(bool(torch.isfinite(p).all()) for m in models.values() for p in m.parameters())
 
 
-def _save(path, ctx: StepContext, models, optimizers, history: History, elapsed: float) -> None:
+def _save(path, ctx: StepContext, models, optimizers, history: History, elapsed: float, settings: dict) -> None:
     """Every rank calls it (each sends its random state); rank 0 writes."""
     if not _all_finite(models):  # the weights are the same on every rank, so is the verdict
         raise TrainingDiverged(f"a weight became NaN/Inf by step {ctx.step}; the checkpoint at {path} was not overwritten")
@@ -368,24 +347,56 @@ def _save(path, ctx: StepContext, models, optimizers, history: History, elapsed:
         "processes": world.size,
         **({"rng_by_rank": rng_by_rank} if world.is_distributed else {}),
         "history": {**history.to_dict(), "seconds": history.seconds + elapsed},
+        "settings": settings,
     }
     save_checkpoint(path, state)
 
 
-def _resume(checkpoint, models, optimizers, ctx: StepContext, history: History) -> int | None:
-    """Continue from ``checkpoint`` if it exists (rank 0 reads it, every rank gets it); its step, or ``None``."""
-    state = distributed.from_main(lambda: load_checkpoint(checkpoint) if checkpoint is not None
-                                  and Path(checkpoint).exists() else None)
+def _resume(checkpoint, models, optimizers, ctx: StepContext, history: History, settings: dict,
+            allow_changed_settings: bool) -> int | None:
+    """Continue from ``checkpoint`` if it exists (rank 0 reads it, every rank gets it), after checking
+    that it fits (:func:`vgan_course.checkpoint_files.check_resumable`); its step, or ``None``."""
+    if checkpoint is None:
+        return None
+    if distributed.current().is_main:
+        for stale in checkpoint_files.remove_stale_temporary_files(checkpoint):
+            print(f"removed {stale}, left behind by an interrupted save")
+    state = distributed.from_main(lambda: load_checkpoint(checkpoint) if Path(checkpoint).exists() else None)
     if state is None:
         return None
+    missing = (set(models) - set(state["models"])) | (set(optimizers) - set(state["optimizers"]))
+    if missing:
+        raise CheckpointError(f"{checkpoint} has no entry for {sorted(missing)}; it was written by another setup")
+    changed = checkpoint_files.check_resumable(checkpoint, state, models, settings, allow_changed_settings)
+    hyper = {name: [{k: v for k, v in group.items() if k != "params"} for group in o.param_groups]
+             for name, o in optimizers.items()}
     ctx.step = _restore(state, models, optimizers, ctx.scalers, history)
+    if changed:  # allowed: the new hyper-parameters replace the saved ones that loading brought back
+        for name, optimizer in optimizers.items():
+            for group, new in zip(optimizer.param_groups, hyper[name]):
+                group.update({k: v for k, v in new.items() if not (k == "lr" and "initial_lr" in group)})
+        if distributed.current().is_main:
+            print(f"resuming {checkpoint} at step {ctx.step} with changed settings: " + "; ".join(changed))
     return ctx.step
 
 
+def _check_arguments(step_fn, models, optimizers, **counts: int) -> None:
+    """What :func:`train` is given: a step function, networks with parameters, optimizers, counts."""
+    if not callable(step_fn):
+        raise ValueError(f"step_fn must be a function of the step context, got {type(step_fn).__name__}")
+    if not models or not optimizers:
+        raise ValueError("train() needs at least one model and one optimizer")
+    for name, model in models.items():
+        if not isinstance(model, nn.Module) or next(model.parameters(), None) is None:
+            raise ValueError(f"models[{name!r}] must be a network with parameters, got a {type(model).__name__} without any")
+    for name, optimizer in optimizers.items():
+        if not isinstance(optimizer, torch.optim.Optimizer):
+            raise ValueError(f"optimizers[{name!r}] must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+    for name, value in counts.items():
+        check_positive_int(value, name, minimum=0 if name == "steps" else 1)
+
+
 def _restore(state: dict, models, optimizers, scalers, history: History) -> int:
-    missing = (set(models) - set(state["models"])) | (set(optimizers) - set(state["optimizers"]))
-    if missing:
-        raise ValueError(f"the checkpoint has no entry for {sorted(missing)}; it was written by another setup")
     for name, model in models.items():
         model.load_state_dict(state["models"][name])
     for name, optimizer in optimizers.items():

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import torch
 
-from ..checks import check_positive_int, check_video
+from ..checks import check_positive_int, check_range, check_video
 from .flow import estimate_flow, occlusion_mask, texture_mask
 from .video_files import read_video, sample_video
 
@@ -58,6 +58,9 @@ def random_crop_clips(videos: list[torch.Tensor], n: int, length: int = 3, size:
     """``n`` clips ``(n, length, c, size, size)``: ``length`` consecutive frames of a random video of
     ``videos`` (each ``(T, c, h, w)``), one random square crop per clip."""
     check_positive_int(n, "n")
+    check_positive_int(length, "length")
+    if not videos:
+        raise ValueError("videos is empty: give at least one video (time, c, h, w) to cut clips from")
     clips = []
     for _ in range(n):
         video = videos[int(torch.randint(len(videos), (1,), generator=generator))]
@@ -75,6 +78,7 @@ def unpaired_footage_clips(batch: int, size: int = FOOTAGE_SIZE,
                            generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
     """One training batch of real footage: ``{"a": (batch, 3, 3, size, size), "b": (batch, 3, 3, size, size)}``,
     3-frame clips of each domain (no flow: a temporal loss estimates it)."""
+    check_positive_int(batch, "batch")
     footage = style_footage(size)
     return {"a": random_crop_clips(footage["a"], batch, 3, size, generator),
             "b": random_crop_clips(footage["b"], batch, 3, size, generator)}
@@ -88,7 +92,7 @@ def trusted_flow(clips: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     Ruder et al. 2016) *and* frame ``t`` has texture there (:func:`~vgan_course.data.texture_mask`):
     on a flat area the flow is invented, and a temporal loss would drag the output along with it.
     """
-    check_video(clips, "clips")
+    check_range(check_video(clips, "clips", min_frames=2), "clips")
     pairs = (clips.shape[0], clips.shape[1] - 1)
     a, b = clips[:, :-1].flatten(0, 1), clips[:, 1:].flatten(0, 1)
     forward, backward = estimate_flow(a, b), estimate_flow(b, a)

@@ -73,7 +73,8 @@ def train_method(method: Method, cfg: SimpleNamespace, *, run_dir: str | Path, s
     if method.start is not None and not checkpoint.exists():
         train_method(method.start, cfg, run_dir=run_dir, progress=progress)
         start_models = train.load_checkpoint(run_dir / f"{method.start.shipped}.pt")["models"]
-    settings = distributed.for_this_rank(settings_for(method, cfg))  # a plain run: unchanged
+    chosen = settings_for(method, cfg)
+    settings = distributed.for_this_rank(chosen)  # a plain run: unchanged
     seed_everything(settings.seed)
     nets = {name: net.to(settings.device) for name, net in method.networks(settings).items()}
     if start_models is not None:
@@ -90,8 +91,15 @@ def train_method(method: Method, cfg: SimpleNamespace, *, run_dir: str | Path, s
         kept += "_average"
     history = train.train(step_fn, nets, opts, steps=settings.steps[method.name], checkpoint=checkpoint,
                           checkpoint_every=200, log_every=20, log_dir=run_dir / "tensorboard" / method.shipped,
-                          progress=progress)
+                          progress=progress, settings=recorded_settings(chosen))
     return Trained(method, nets[kept].eval(), history, "trained")
+
+
+def recorded_settings(cfg: SimpleNamespace) -> dict:
+    """The settings a checkpoint records (and a resume compares): the method's, for the whole run
+    (not one rank's share of a batch), without the step count (a resume may train further) and the
+    device (a resume may move)."""
+    return {key: value for key, value in vars(cfg).items() if key not in ("steps", "device")}
 
 
 def _with_average(step_fn, average: nn.Module, model: nn.Module, decay: float):

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..checks import check_images, check_positive_int, check_range
+from ..checks import check_images, check_module, check_positive, check_positive_int, check_range
 from ..data import digit_images
 
 
@@ -53,6 +53,7 @@ def digit_classifier(steps: int = 500, seed: int = 0) -> DigitClassifier:
     Trained on the "train" split with small random shifts; :func:`classifier_accuracy` tests
     it on the held-out "test" split. Cached, so every call after the first is free.
     """
+    check_positive_int(steps, "steps")
     generator = torch.Generator().manual_seed(seed)
     images, labels = digit_images(32, split="train")
     with torch.random.fork_rng():  # do not disturb the lesson's random stream
@@ -70,6 +71,7 @@ def digit_classifier(steps: int = 500, seed: int = 0) -> DigitClassifier:
 
 def classifier_accuracy(model: DigitClassifier) -> float:
     """Accuracy of ``model`` on the held-out digits (the "test" split)."""
+    check_module(model, "model")
     images, labels = digit_images(32, split="test")
     with torch.no_grad():
         return float((model(images).argmax(1) == labels).float().mean())
@@ -95,6 +97,7 @@ def inception_score(probabilities: torch.Tensor, splits: int = 10) -> InceptionS
     the number of classes = perfect (each sample one sure class, all classes equally often).
     """
     check_positive_int(splits, "splits")
+    check_range(probabilities, "probabilities", 0.0, 1.0)
     if probabilities.dim() != 2 or len(probabilities) < splits:
         raise ValueError(f"probabilities must be (n, classes) with n >= splits = {splits}, got {tuple(probabilities.shape)}")
     p = probabilities.detach().double().cpu()
@@ -124,6 +127,8 @@ def digit_score(images: torch.Tensor, classifier: nn.Module | None = None, thres
     """Score generated digits ``(n, 1, 32, 32)`` in [-1, 1] (``n >= splits``) with the course's digit classifier."""
     check_images(images, "images", channels=1)
     check_range(images, "images")
+    if not 0 < check_positive(threshold, "threshold") <= 1:
+        raise ValueError(f"threshold is a probability: it must lie in (0, 1], got {threshold!r}")
     classifier = digit_classifier() if classifier is None else classifier
     with torch.no_grad():
         p = F.softmax(classifier(images.detach().float().cpu()), dim=1)  # (n, 10)

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torchmetrics.functional.image import peak_signal_noise_ratio
 
-from ..checks import check_range
+from ..checks import check_range, check_tensor, warn_if_unit_range
 
 DATA_RANGE = 2.0  # the course's pixels live in [-1, 1]
 SSIM_WINDOW, SSIM_SIGMA = 11, 1.5  # Wang et al. 2004: an 11 x 11 Gaussian window, sigma 1.5
@@ -21,11 +21,14 @@ SSIM_K1, SSIM_K2 = 0.01, 0.03  # their stabilising constants, C = (K L)^2 with d
 
 def _frames(output: torch.Tensor, target: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Both as ``(frames, c, h, w)`` float tensors on the CPU, after checking shapes and range."""
+    check_tensor(output, "output")
+    check_tensor(target, "target")
     if output.shape != target.shape or output.dim() not in (4, 5):
         raise ValueError(f"output and target must be frames (n, c, h, w) or clips (n, time, c, h, w) of one "
                          f"shape, got {tuple(output.shape)} and {tuple(target.shape)}")
     check_range(output, "output")
     check_range(target, "target")
+    warn_if_unit_range(("output", output), ("target", target))
     flat = (lambda x: x.flatten(0, 1)) if output.dim() == 5 else (lambda x: x)
     return flat(output).detach().float().cpu().clamp(-1, 1), flat(target).detach().float().cpu()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import torch
 
-from ..checks import check_video
+from ..checks import check_range, check_video
 from ..data import StyledClips, trusted_flow, two_style_clips
 from .fidelity import psnr, ssim
 from .style import style_accuracy, style_fd
@@ -34,6 +34,7 @@ def restyled_scores(outputs: torch.Tensor, test: StyledClips, reference: torch.T
     (how differently from it the output moves), in the course's convention: TecoGAN's crop keeps
     nothing of 32 x 32 frames (:func:`vgan_course.metrics.tof`).
     """
+    check_range(check_video(outputs, "outputs"), "outputs")
     if outputs.shape != test.styled.shape:
         raise ValueError(f"outputs must have the test clips' shape {tuple(test.styled.shape)}, got {tuple(outputs.shape)}")
     reference = style_reference(size=outputs.shape[-1]) if reference is None else reference
@@ -51,7 +52,8 @@ def edge_correlation(output: torch.Tensor, reference: torch.Tensor) -> float:
     clip that keeps the input's objects keeps their outlines, whatever colours it paints them
     in: near 1. Another scene, or one painted over the input, scores near 0.
     """
-    check_video(output, "output")
+    check_range(check_video(output, "output"), "output")
+    check_range(check_video(reference, "reference"), "reference")
     if output.shape[:2] != reference.shape[:2] or output.shape[-2:] != reference.shape[-2:]:
         raise ValueError(f"output and reference must have the same batch, time and size, got "
                          f"{tuple(output.shape)} and {tuple(reference.shape)}")
@@ -78,6 +80,9 @@ def footage_scores(output: torch.Tensor, clip: torch.Tensor, truth: torch.Tensor
     the output moves (TecoGAN's convention: at least 6 frames of 48 x 48 or more); ``edges``:
     :func:`edge_correlation` with the input; ``psnr``: against the true restyling.
     """
+    check_range(check_video(output, "output", min_frames=2), "output")
+    check_range(check_video(clip, "clip", min_frames=2), "clip")
+    check_range(check_video(truth, "truth", min_frames=2), "truth")
     for name, video in (("output", output), ("truth", truth)):
         if video.shape != clip.shape:
             raise ValueError(f"{name} must have the clip's shape {tuple(clip.shape)}, got {tuple(video.shape)}")

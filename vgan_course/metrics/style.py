@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..checks import check_images, check_range
+from ..checks import check_images, check_positive_int, check_range
 from ..data import two_style_clips
 from .frechet import frechet_distance
 
@@ -57,6 +57,8 @@ def style_classifier(steps: int = 200, seed: int = 0, size: int = 32) -> StyleCl
     differing in style only.
     Cached: later calls are free.
     """
+    check_positive_int(steps, "steps")
+    check_positive_int(size, "size", minimum=16)
     generator = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng():  # do not disturb the lesson's random stream
         torch.manual_seed(seed)
@@ -103,15 +105,14 @@ def blur(frames: torch.Tensor, sigma: float = 1.0) -> torch.Tensor:
 @torch.no_grad()
 def style_accuracy(frames: torch.Tensor, classifier: StyleClassifier | None = None) -> float:
     """The share of ``frames (n, 3, h, w)`` or clips ``(n, time, 3, h, w)`` in [-1, 1] classified as domain B."""
-    frames = frames.flatten(0, 1) if frames.dim() == 5 else frames
-    check_images(frames, "frames", channels=3)
-    check_range(frames, "frames")
+    frames = _frames(frames, "frames")
     classifier = style_classifier(size=frames.shape[-1]) if classifier is None else classifier
     return float((classifier(frames.detach().float().cpu()) > 0).float().mean())
 
 
 def _frames(x: torch.Tensor, name: str) -> torch.Tensor:
-    x = x.flatten(0, 1) if x.dim() == 5 else x
+    """Frames ``(n, 3, h, w)`` or clips ``(n, time, 3, h, w)`` in [-1, 1] -> float frames on the CPU."""
+    x = x.flatten(0, 1) if isinstance(x, torch.Tensor) and x.dim() == 5 else x
     check_images(x, name, channels=3)
     check_range(x, name)
     return x.detach().float().cpu()
