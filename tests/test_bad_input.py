@@ -96,7 +96,7 @@ CASES = {
     "style_reference n 0": (lambda: metrics.style_reference(n=0), r"batch_size must be an integer >= 1, got 0"),
     "restyled_scores [0, 255]": (lambda: metrics.restyled_scores(clips(c=3, value=255.0), None), r"outputs must lie in \[-1, 1\]"),
     "edge_correlation NaN": (lambda: metrics.edge_correlation(clips(), with_nan(clips())), r"reference must be finite"),
-    "footage_scores 1 frame": (lambda: metrics.footage_scores(clips(t=1, c=3), clips(t=1, c=3)), r"at least 2 frames"),
+    "footage_scores 1 frame": (lambda: metrics.footage_scores(clips(t=1, c=3), clips(t=1, c=3), clips(t=1, c=3)), r"at least 2 frames"),
     "restored_scores convention": (lambda: metrics.restored_scores(clips(), clips(), tof_convention="lai"), r"tof_convention must be one of"),
     "feature_distance [0, 255]": (lambda: metrics.feature_distance(clips(s=32, value=255.0), clips(s=32)), r"outputs must lie in \[-1, 1\]"),
     "tiles too small": (lambda: metrics.tiles(clips()), r"frames of 8 x 8 are smaller than one 32 x 32 tile"),

@@ -9,6 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..checks import check_writable
+
 
 def sync_notebooks(paths: list[Path], force: bool = False) -> list[Path]:
     """Write each py:percent twin's ``.ipynb``, without outputs; returns the notebooks written.
@@ -62,6 +64,9 @@ def release(names: list[str], solutions: Path, out: Path, student_dir: Path | No
             written = write_student_tree(student_dir, solutions, force)
             print(f"wrote the student tree {student_dir} ({len(written)} files changed)")
             return 0
+        if not solutions.is_dir():
+            raise ValueError(f"--solutions {solutions} is not a folder")
+        check_writable(out, "assignments (--out)")
         paths = [assignment.find_solution(n, solutions) for n in names] if names else sorted(solutions.glob("*.ipynb"))
         if not paths:
             raise ValueError(f"no solution notebooks in {solutions}")
