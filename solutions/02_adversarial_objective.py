@@ -319,10 +319,12 @@ probe("images, gamma 0.5", lambda: r1_penalty(lambda x: (x ** 3).flatten(1).sum(
 # %% [markdown]
 # ## Part 5 · What does the ablation show? (2 points, graded by hand)
 #
-# Look at the ablation table of lesson 02 (section 6). In four to six sentences: which remedies
-# improved mode coverage over the plain GAN by more than the spread across seeds, which did not,
-# and why would you not trust a comparison made with one seed per method? Name one thing about
-# the task that could change the ranking.
+# Look at lesson 02's tuning table and its check on fresh seeds (sections 6.3 and 6.4). In four to
+# six sentences: which remedies, at their best setting, covered more modes than the plain GAN at
+# *its* best, by more than the spread across seeds, and which did not? Why is a comparison unfair
+# if every remedy runs with the plain GAN's optimizer, and what does a control row rule out? Why
+# would you not trust a comparison made with one seed per method? Name one thing about the task
+# that could change the ranking.
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "written_ablation", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
 # ### BEGIN SOLUTION
