@@ -7,7 +7,8 @@ Modules, by concern (each lesson imports what it needs):
 - :mod:`~vgan_course.models`: generators and discriminators, by family;
 - :mod:`~vgan_course.losses`: adversarial objectives and penalties;
 - :mod:`~vgan_course.train`: the adversarial training loop and checkpoints;
-- :mod:`~vgan_course.recipes`: ways to train the 2-D GAN, and lesson 02's ablation of them;
+- :mod:`~vgan_course.mode_collapse`: lesson 02's mode-collapse recipes, their tuning with equal budgets,
+  and the multi-scale generator on digits;
 - :mod:`~vgan_course.metrics`: mode coverage, digit classifier scores;
 - :mod:`~vgan_course.viz`: grids, film-strips, inline video, GIF/MP4 export;
 - :mod:`~vgan_course.cli`: the ``vgan-course`` command.
