@@ -2,6 +2,7 @@
 
     python benchmarks/mode_collapse_tuning.py                      # every section, seeds 100 and 101
     python benchmarks/mode_collapse_tuning.py --section grid --workers 2
+    python benchmarks/mode_collapse_tuning.py --section grid --remedies "spectral norm + hinge" WGAN-GP
     python benchmarks/mode_collapse_tuning.py --section digits --seeds 100 101 102
 
 Sections (each replaces its part of ``vgan_course/recorded/02_tuning.json``):
@@ -110,13 +111,16 @@ def run_jobs(recorder: Recorder, section: str, key: str, jobs: list, worker, wor
                   f"({record['seconds']:.0f} s)", flush=True)
 
 
-def section_grid(recorder: Recorder, seeds: list[int], workers: int) -> None:
+def section_grid(recorder: Recorder, seeds: list[int], workers: int, remedies: list[str] | None = None) -> None:
+    """The grid of ``remedies`` (every remedy of GRID by default), then the controls of their best settings."""
     from vgan_course import mode_collapse
 
     header = {"command": "python benchmarks/mode_collapse_tuning.py --section grid", "task": "ring of 8",
               "steps": STEPS, "batch": BATCH, "seeds": seeds, "selection": "most modes covered on average, "
               "then the higher high-quality fraction"}
-    grids = mode_collapse.grid()
+    grids = {remedy: settings for remedy, settings in mode_collapse.grid().items() if remedies is None or remedy in remedies}
+    if remedies is not None and set(remedies) - set(grids):
+        raise ValueError(f"unknown remedies {sorted(set(remedies) - set(grids))}; choose from {list(mode_collapse.GRID)}")
     jobs = [({"remedy": remedy, "label": label}, (recipe, STEPS, seed, 0))
             for remedy, settings in grids.items() for label, recipe in settings for seed in seeds]
     run_jobs(recorder, "grid", "runs", jobs, _run_2d, workers, header)
@@ -163,13 +167,14 @@ def section_digits(recorder: Recorder, seeds: list[int], workers: int, steps: in
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--section", nargs="+", choices=["grid", "longer", "digits"], default=["grid", "longer", "digits"])
+    parser.add_argument("--remedies", nargs="+", help="grid section: only these remedies (and their controls)")
     parser.add_argument("--seeds", nargs="+", type=int, default=[100, 101])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--digit-steps", type=int, default=1500)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     recorder = Recorder(args.out)
-    sections = {"grid": lambda: section_grid(recorder, args.seeds, args.workers),
+    sections = {"grid": lambda: section_grid(recorder, args.seeds, args.workers, args.remedies),
                 "longer": lambda: section_longer(recorder, args.seeds, args.workers),
                 "digits": lambda: section_digits(recorder, args.seeds, args.workers, args.digit_steps)}
     for name in args.section:  # in the order given
