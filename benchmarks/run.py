@@ -1,25 +1,21 @@
-"""Benchmarks of vgan-course: speed and the lessons' measured claims, into results.json.
+"""Benchmarks of vgan-course: what the course measures and how fast it runs, into results.json.
 
-    python benchmarks/run.py trainer            # (a) training-loop overhead vs a hand loop
-    python benchmarks/run.py lessons --seeds 0 1 2 3 4   # (b) every lesson, cpu profile
-    python benchmarks/run.py lessons --only 03 --retrain # (b') lesson 03 training every model itself
-    python benchmarks/run.py data               # (c) data generation vs training consumption
-    python benchmarks/run.py grading            # (d) grading 30 submissions of assignment 01
-    python benchmarks/run.py video_gans         # (e) lesson 03's models: seconds per training step
-    python benchmarks/run.py video_gans --device cuda --sizes 32 64 --batch 32 --steps 100  # (e) on a GPU
-    python benchmarks/run.py merge FILE         # fold in lesson runs of benchmarks/script_lessons.py (GPU)
-    python benchmarks/report.py                 # regenerate README's results table
+    python benchmarks/run.py lessons --profile cpu --seeds 0 1 2 3 4          # every lesson, shipped networks
+    python benchmarks/run.py lessons --only 03 04 05 --retrain                 # the lessons training every network
+    python benchmarks/run.py add RECORD.json --command "..."                   # runs recorded elsewhere (a GPU)
+    python benchmarks/run.py figures                                           # docs/figures/NN_strip.png
+    python benchmarks/run.py shipping-seeds 05_video_restoration "recurrent adversarial" --seeds 1 2
+    python benchmarks/run.py trainer | data | grading | step-time [--device cuda --sizes 32 64]
+    python benchmarks/report.py                                                # docs/results.md and README
 
-Each section replaces its own entry in ``benchmarks/results.json`` and records the machine.
-Never part of the timed test run.
+Lessons run through ``vgan-course run`` (the course's own runner); everything is stored through
+``benchmarks/results.py``, the results file's one writer. Never part of the timed test run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -29,13 +25,10 @@ from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results.json"
+sys.path.insert(0, str(ROOT))
 
-
-def machine() -> dict:
-    return {"cpu_cores": os.cpu_count(), "torch": torch.__version__, "threads": torch.get_num_threads(),
-            "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
-            "python": platform.python_version(), "date": time.strftime("%Y-%m-%d")}
+from benchmarks import results  # noqa: E402
+from vgan_course.lesson_runs import machine  # noqa: E402
 
 
 def _dcgan_setup(width: int = 32, batch: int = 64):
@@ -152,133 +145,147 @@ def bench_grading(n_students: int = 30) -> dict:
             "command": "python benchmarks/run.py grading"}
 
 
-def bench_video_gans(steps: int = 12, batch: int = 16, sizes: tuple[int, ...] = (32,), device: str = "cpu") -> dict:
-    """(e) Seconds per training step of each of lesson 03's models, per frame size (cpu threads as set).
+def bench_step_time(steps: int = 12, sizes: tuple[int, ...] = (32,), device: str = "cpu") -> list[list]:
+    """Seconds per training step of each of lesson 03's methods at its ``cpu`` settings (batch 16),
+    per frame size. On a GPU, in mixed precision as in the ``gpu`` profile."""
+    from vgan_course import methods
 
-    On a GPU, training runs in mixed precision (bf16) as in the ``gpu`` profile; the clock stops
-    after ``torch.cuda.synchronize()``.
-    """
-    from vgan_course import video_gans
-
-    def timed(name: str, size: int, n: int) -> tuple[float, int]:
-        start = time.perf_counter()
-        trained = video_gans.train_video_gan(name, steps=n, batch=batch, size=size, device=device)
-        if device.startswith("cuda"):
-            torch.cuda.synchronize()
-        return time.perf_counter() - start, sum(p.numel() for p in trained.G.parameters())
-
-    out: dict = {}
+    lesson = methods.lesson("03_temporal_generators")
+    rows = []
     for size in sizes:
-        for name in video_gans.MODELS:
-            timed(name, size, 2)  # warm-up
-            seconds, parameters = timed(name, size, steps)
-            key = name if sizes == (32,) else f"{name} ({size}x{size})"
-            out[key] = {"seconds_per_step": round(seconds / steps, 4), "generator_parameters": parameters}
-            print(key, out[key], flush=True)
-    sizes_arg = "" if sizes == (32,) else " --sizes " + " ".join(map(str, sizes))
-    device_arg = "" if device == "cpu" else f" --device {device}"
-    return {"models": out, "batch": batch, "steps": steps, "threads": torch.get_num_threads(),
-            "command": f"python benchmarks/run.py video_gans --batch {batch} --steps {steps}{sizes_arg}{device_arg}"}
+        for name, method in lesson.methods.items():
+            def timed(n: int) -> tuple[float, int]:
+                cfg = lesson.config("cpu", size=size, steps={name: n})
+                cfg.device = torch.device(device)
+                with tempfile.TemporaryDirectory() as work:
+                    start = time.perf_counter()
+                    trained = methods.train_method(method, cfg, run_dir=work, progress=False)
+                    if device.startswith("cuda"):
+                        torch.cuda.synchronize()
+                    return time.perf_counter() - start, sum(p.numel() for p in trained.network.parameters())
+
+            timed(2)  # warm-up
+            seconds, parameters = timed(steps)
+            rows.append([name, size, round(seconds / steps, 4), parameters])
+            print(rows[-1], flush=True)
+    return rows
 
 
-def bench_lessons(seeds: list[int], profile: str, names: list[str] | None, retrain: bool = False) -> dict:
-    """(b) Each lesson top to bottom: wall time, every claim and every table it records, per seed."""
-    from vgan_course import claims as recorded, profiles
-    from vgan_course.cli import run_notebook
-
+def lesson_paths(only: list[str] | None) -> list[Path]:
     lessons = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    if names:
-        lessons = [p for p in lessons if any(p.name.startswith(n) for n in names)]
-    out = {}
-    for notebook in lessons:
-        runs = []
-        for seed in seeds:
-            with tempfile.TemporaryDirectory() as work:
-                claims_file = Path(work) / "claims.jsonl"
-                os.environ.update(VGAN_SEED=str(seed), VGAN_RUNS=str(Path(work) / "runs"),
-                                  VGAN_CLAIMS_FILE=str(claims_file), VGAN_RETRAIN="1" if retrain else "0")
-                start = time.perf_counter()
-                error = None
-                try:
-                    run_notebook(notebook, profile, Path(work) / notebook.name, timeout=3600)
-                except Exception as exc:  # a failed claim fails the cell: record it, go on
-                    error = f"{type(exc).__name__}: {str(exc).splitlines()[-1][:300] if str(exc) else ''}"
-                seconds = time.perf_counter() - start
-                claims = recorded.read_claims(claims_file) if claims_file.exists() else []
-                tables = recorded.read_tables(claims_file) if claims_file.exists() else []
-            runs.append({"seed": seed, "seconds": round(seconds, 1), "error": error,
-                         "claims": [{"name": c.name, "value": c.value, "at_least": c.at_least, "at_most": c.at_most,
-                                     "holds": c.holds} for c in claims],
-                         "tables": {t["table"]: t["rows"] for t in tables}})
-            print(f"{notebook.name} seed {seed}: {seconds:.0f} s, {sum(c.holds for c in claims)}/{len(claims)} claims hold"
-                  + (f", ERROR {error}" if error else ""), flush=True)
-        out[notebook.stem] = {"profile": profile + (" (retrain)" if retrain else ""), "runs": runs}
-    return out
+    return [p for p in lessons if not only or p.name[:2] in only]
 
 
-def merge(path: Path, results: dict, only: list[str] | None) -> None:
-    """Fold the lesson runs of ``benchmarks/script_lessons.py`` (e.g. from a GPU machine) into ``results``.
+def bench_lessons(profile: str, seeds: list[int], only: list[str] | None, retrain: bool, jobs: int) -> None:
+    """Each lesson top to bottom through ``vgan-course run``, once per seed; stored per (lesson, seed)."""
+    from vgan_course.lesson_runs import run_all
 
-    A merged run replaces the earlier run of the same lesson, profile and seed.
-    """
-    done = json.loads(Path(path).read_text())
-    for name, entry in done["lessons"].items():
-        if only and name[:2] not in only:
+    for lesson in lesson_paths(only):
+        with tempfile.TemporaryDirectory() as work:
+            records = run_all([lesson], profile=profile, seeds=seeds, jobs=jobs, retrain=retrain, keep_going=True,
+                              out=Path(work))
+        seeds_text = " ".join(map(str, seeds))
+        command = (f"python benchmarks/run.py lessons --profile {profile} --only {lesson.name[:2]} --seeds {seeds_text}"
+                   + (" --retrain" if retrain else ""))
+        results.add_runs(records, command)
+
+
+def bench_figures() -> None:
+    """docs/figures/NN_strip.png: for each lesson that trains methods, its frame strip from the shipped
+    networks (the lesson's ``figure_rows()``: real clips and each model, labelled)."""
+    from vgan_course import methods, viz
+
+    for name, lesson in methods.all_lessons().items():
+        if lesson.figure_rows is None:
             continue
-        key = "lessons_" + entry["profile"].replace(" (retrain)", "_retrain")
-        lessons = results.setdefault(key, {})
-        seeds = {r["seed"] for r in entry["runs"]}
-        kept = [r for r in lessons.get(name, {}).get("runs", []) if r["seed"] not in seeds]
-        runs = sorted(kept + [{k: v for k, v in r.items() if k != "output_tail"} for r in entry["runs"]],
-                      key=lambda r: r["seed"])
-        lessons[name] = {"profile": entry["profile"], "how": entry["how"], "runs": runs, "machine": done["machine"],
-                         **({"warm_start": entry["warm_start"]} if "warm_start" in entry else {}),
-                         "command": f"python benchmarks/script_lessons.py --profile {entry['profile'].split()[0]} "
-                                    f"--only {name[:2]} --seeds {' '.join(str(r['seed']) for r in runs)}"}
+        path = viz.save_labelled_strips(lesson.figure_rows(), ROOT / "docs" / "figures" / f"{name[:2]}_strip.png")
+        print(f"wrote {path}")
+
+
+def bench_shipping_seeds(lesson_name: str, method_names: list[str], seeds: list[int]) -> None:
+    """Train methods exactly as their shipped networks were trained (the ``ship`` settings), for other
+    seeds, and score each as the manifest does: how much of a shipped network's score is its seed."""
+    from vgan_course import methods
+
+    lesson = methods.lesson(lesson_name)
+    rows, columns = [], None
+    for seed in seeds:
+        cfg = lesson.config("ship")
+        cfg.seed = seed
+        with tempfile.TemporaryDirectory() as work:
+            for name in method_names:
+                trained = methods.train_method(lesson.methods[name], cfg, run_dir=work)
+                scores = lesson.score(lesson.methods[name], trained.network)
+                columns = columns or list(scores)
+                rows.append([name, seed, *(round(scores[k], 4) for k in columns)])
+                print(rows[-1], flush=True)
+    names = " ".join(f'"{n}"' for n in method_names)
+    results.put_measurement(f"shipping_seeds_{lesson_name[:2]}", title=f"{lesson_name}: networks trained as the shipped "
+                            "ones were, for several seeds (held-out scores)", machine=machine(),
+                            command=f"python benchmarks/run.py shipping-seeds {lesson_name} {names} --seeds "
+                                    + " ".join(map(str, seeds)), columns=["method", "seed", *columns], rows=rows)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("section", choices=("trainer", "data", "grading", "lessons", "video_gans", "merge"))
-    parser.add_argument("file", nargs="?", type=Path, help="merge: a JSON file written by script_lessons.py")
+    parser.add_argument("section", choices=("lessons", "add", "figures", "shipping-seeds", "trainer", "data", "grading",
+                                            "step-time"))
+    parser.add_argument("names", nargs="*", help="add: a record file; shipping-seeds: LESSON METHOD...")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--profile", default="cpu", choices=("smoke", "cpu", "gpu"))
     parser.add_argument("--only", nargs="*", help="lesson numbers, e.g. --only 01")
-    parser.add_argument("--retrain", action="store_true", help="lessons train every model (VGAN_RETRAIN=1)")
-    parser.add_argument("--device", default="cpu", help="video_gans: cpu or cuda")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[32], help="video_gans: frame sizes, 32 and/or 64")
-    parser.add_argument("--batch", type=int, default=16, help="video_gans: clips per step")
-    parser.add_argument("--steps", type=int, default=12, help="video_gans: timed steps per model")
+    parser.add_argument("--retrain", action="store_true", help="lessons train every network (VGAN_RETRAIN=1)")
+    parser.add_argument("--jobs", type=int, default=1, help="lessons: runs at once")
+    parser.add_argument("--command", default="", help="add: the command that made the record")
+    parser.add_argument("--note", default=None, help="add: how it ran (e.g. several at once on one GPU)")
+    parser.add_argument("--device", default="cpu", help="step-time: cpu or cuda")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[32], help="step-time: frame sizes, 32 and/or 64")
+    parser.add_argument("--steps", type=int, default=12, help="step-time: timed steps per model")
     args = parser.parse_args()
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    if args.section == "trainer":
-        results["trainer"] = {**bench_trainer(), "machine": machine()}
+    if args.section == "lessons":
+        bench_lessons(args.profile, args.seeds, args.only, args.retrain, args.jobs)
+    elif args.section == "add":
+        for path in args.names:
+            results.add_runs(json.loads(Path(path).read_text()), args.command, args.note)
+    elif args.section == "figures":
+        bench_figures()
+    elif args.section == "shipping-seeds":
+        bench_shipping_seeds(args.names[0], args.names[1:], args.seeds)
+    elif args.section == "trainer":
+        t = bench_trainer()
+        results.put_measurement("training_loop_overhead", title="Training-loop overhead: the package loop against a "
+                                "minimal hand-written loop (same DCGAN, same data)", machine=machine(),
+                                text=f"target: ratio <= {t['target']}; median of {t['rounds']} interleaved rounds of "
+                                     f"{t['steps_per_round']} steps", command=t["command"],
+                                columns=["package ms/step", "hand-written ms/step", "ratio"],
+                                rows=[[t["package_ms_per_step"], t["hand_ms_per_step"], t["ratio_median"]]])
     elif args.section == "data":
-        results["data"] = {**bench_data(), "machine": machine()}
+        d = bench_data()
+        results.put_measurement("data_generation", title="Data generation against what training consumes",
+                                text=f"DCGAN training consumes {d['dcgan_training_frames_per_second']:,} frames/s; "
+                                     f"generation is {d['generation_over_consumption']}x faster", command=d["command"],
+                                machine=machine(), columns=["clips", "frames/s"],
+                                rows=[["moving digits, 2 per clip, 32 x 32", d["moving_digits_2x32"]["frames_per_second"]],
+                                      ["moving shapes, 2 per clip, 32 x 32", d["moving_shapes_2x32"]["frames_per_second"]],
+                                      ["moving digits, 1 per clip, 64 x 64", d["moving_digits_1x64"]["frames_per_second"]]])
     elif args.section == "grading":
-        results["grading"] = {**bench_grading(), "machine": machine()}
-    elif args.section == "merge":
-        merge(args.file, results, args.only)
-        RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
-        return 0
-    elif args.section == "video_gans":
-        key = "video_gans" if args.device == "cpu" else "video_gans_gpu"
-        results[key] = {**bench_video_gans(args.steps, args.batch, tuple(args.sizes), args.device), "machine": machine()}
+        g = bench_grading()
+        results.put_measurement("grading", title="Grading a class: submissions of assignment 01",
+                                text="each submission in its own process with the default limits", command=g["command"],
+                                machine=machine(), columns=["submissions", "graded fully", "at once", "seconds",
+                                                            "seconds per submission"],
+                                rows=[[g["students"], g["graded_fully"], g["jobs"], g["seconds"], g["seconds_per_student"]]])
     else:
-        key = f"lessons_{args.profile}" + ("_retrain" if args.retrain else "")
-        lessons = results.setdefault(key, {})
-        for name, entry in bench_lessons(args.seeds, args.profile, args.only, args.retrain).items():
-            kept = [r for r in lessons.get(name, {}).get("runs", []) if r["seed"] not in args.seeds]
-            runs = sorted(kept + entry["runs"], key=lambda r: r["seed"])  # a re-run replaces its seeds only
-            seeds = " ".join(str(r["seed"]) for r in runs)
-            retrain = " --retrain" if args.retrain else ""
-            lessons[name] = {**entry, "runs": runs, "machine": machine(),
-                             "command": f"python benchmarks/run.py lessons --profile {args.profile} --only {name[:2]} --seeds {seeds}{retrain}"}
-    RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
-    print(json.dumps(results[args.section if args.section not in ("lessons", "video_gans") else key], indent=1)[:3000])
+        rows = bench_step_time(args.steps, tuple(args.sizes), args.device)
+        gpu = args.device != "cpu"
+        sizes = "" if args.sizes == [32] else " --sizes " + " ".join(map(str, args.sizes))
+        results.put_measurement("lesson03_step_time" + ("_gpu" if gpu else ""), machine=machine(),
+                                title="Lesson 03's models: seconds per training step" + (" (bf16 mixed precision)" if gpu else ""),
+                                text=f"batch 16 clips, {args.steps} timed steps", rows=rows,
+                                command=f"python benchmarks/run.py step-time{sizes}" + (f" --device {args.device}" if gpu else ""),
+                                columns=["model", "frame size", "seconds per step", "generator parameters"])
     return 0
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(main())

@@ -37,7 +37,36 @@ def test_run_executes_a_notebook_headless(tmp_path):
 def test_run_reports_a_missing_notebook(tmp_path):
     result = subprocess.run([sys.executable, "-m", "vgan_course.cli", "run", str(tmp_path / "nope.ipynb")],
                             capture_output=True, text=True)
-    assert result.returncode == 1 and "no notebook at" in result.stderr
+    assert result.returncode == 2 and "no lesson at" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_run_checks_its_output_paths_before_running(tmp_path):
+    source = tmp_path / "tiny.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), source)
+    for out in ("/proc/x.ipynb", str(tmp_path / "a.txt" / "b.ipynb")):
+        (tmp_path / "a.txt").write_text("a file, not a folder")
+        result = subprocess.run([sys.executable, "-m", "vgan_course.cli", "run", str(source), "--out", out],
+                                capture_output=True, text=True)
+        assert result.returncode == 2 and "cannot write to" in result.stderr, result.stderr
+
+
+def test_run_records_claims_of_several_seeds_and_keeps_going_past_a_failed_claim(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import os\nfrom vgan_course import claims\nseed = int(os.environ['VGAN_SEED'])\n"
+        "claims.claim('99', 'seed is small', seed, at_most=0, assert_in_smoke=True)\n"
+        "claims.record_table('99', 'seeds', [{'seed': seed}])")]
+    source = tmp_path / "99_tiny.ipynb"
+    nbformat.write(nb, source)
+    record = tmp_path / "record.json"
+    result = subprocess.run([sys.executable, "-m", "vgan_course.cli", "run", str(source), "--profile", "smoke",
+                             "--seeds", "0", "1", "--jobs", "2", "--keep-going", "--record", str(record),
+                             "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert result.returncode == 1  # seed 1 fails its claim
+    runs = {r["seed"]: r for r in json.loads(record.read_text())}
+    assert runs[0]["error"] is None and runs[0]["claims"][0]["holds"] and runs[0]["tables"]["seeds"] == [{"seed": 0}]
+    assert runs[1]["error"].startswith("claims failed: seed is small") and runs[1]["tables"]["seeds"] == [{"seed": 1}]
+    assert (tmp_path / "out" / "99_tiny-seed1.ipynb").exists()
 
 
 def test_sync_writes_notebooks_from_twins(tmp_path):

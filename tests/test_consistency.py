@@ -63,8 +63,10 @@ def test_lessons_work_on_colab(notebook):
     assert "!pip" not in text and "%pip" not in text, "install with plain Python (subprocess), not shell magics"
     assert nb.metadata.get("accelerator") == "GPU"
     assert "## References" in text and "## Exercises" in text
-    assert "profiles.settings(" in text, "a lesson states its per-profile settings in one cell"
-    assert text.count("profiles.settings(") == 1
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    # settings per profile: in one cell, or declared with the lesson's methods (vgan_course.methods)
+    assert code.count("profiles.settings(") + code.count("lesson.config()") == 1, \
+        "a lesson states its per-profile settings once"
 
 
 def test_environment_yml_matches_pyproject():
@@ -100,21 +102,17 @@ def test_ci_runs_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
-@pytest.mark.parametrize("lesson", ["03_temporal_generators", "05_video_restoration"])
-def test_warm_start_reads_the_lessons_own_gpu_settings(lesson, monkeypatch):
-    """benchmarks/warm_start.py trains with the settings in the lesson's `cfg = profiles.settings(...)`:
-    if that statement changes shape, the GPU check must fail here, not train the wrong networks."""
-    sys.path.insert(0, str(ROOT))
-    from benchmarks import warm_start
+def test_vgan_course_train_trains_what_the_notebook_then_finds(tmp_path, monkeypatch):
+    """`vgan-course train` (e.g. side by side on a GPU, before the lesson runs) trains into the folder the
+    lesson resumes from, with the lesson's own settings: the notebook's call then trains no further."""
+    from vgan_course import cli, methods, profiles
 
-    monkeypatch.setenv("VGAN_PROFILE", "gpu")
-    cfg = warm_start.lesson_settings(lesson)
-    assert cfg.profile == "gpu" and cfg.batch == 32
-    jobs = [job for chain in warm_start.chains(lesson) for stage in chain for job in stage]
-    if lesson.startswith("03"):
-        assert (cfg.size, cfg.width) == (64, 64) and set(cfg.steps) == {label for label, _, _ in jobs}
-    else:
-        from vgan_course import restoration
-
-        assert len(jobs) == 2 + len(restoration.METHODS) + len(restoration.CARPHONE_METHODS)  # two starts first
-        assert cfg.steps >= restoration.SHIPPED_STEPS  # so the gpu profile asserts the triplet D's claims
+    monkeypatch.setenv("VGAN_RUNS", str(tmp_path))
+    assert cli.main(["train", "03_temporal_generators", "TGAN", "--profile", "smoke", "--seed", "3"]) == 0
+    monkeypatch.setenv("VGAN_PROFILE", "smoke")
+    monkeypatch.setenv("VGAN_SEED", "3")
+    lesson = methods.lesson("03_temporal_generators")
+    again = methods.load_or_train(lesson.methods["TGAN"], lesson.config(), retrain=True,
+                                  run_dir=profiles.run_dir("03_temporal_generators"), progress=False)
+    assert again.history.steps[-1] == lesson.config().steps["TGAN"] and again.history.seconds > 0
+    assert cli.main(["train", "03_temporal_generators", "DVD-GAN", "--profile", "smoke"]) == 2

@@ -1,4 +1,4 @@
-"""PSNR / SSIM against torchmetrics' definitions, and lesson 04's style classifier and style FD."""
+"""PSNR and SSIM on the course's [-1, 1] frames (their references: tests/test_metric_references.py), and lesson 04's style classifier and style FD."""
 
 import math
 

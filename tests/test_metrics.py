@@ -46,6 +46,14 @@ def test_digit_score_separates_real_digits_from_noise_and_collapse():
     assert collapsed.classes_covered == 1 and collapsed.inception_score < 1.5
 
 
+def test_digit_score_reports_the_split_score_beside_the_whole_batch_one():
+    real, _ = data.digit_images(32, split="test")
+    score = metrics.digit_score(real[:500])
+    assert score.inception_score_over_splits.splits == 10
+    assert 0 < score.inception_score_over_splits.std < 1
+    assert score.inception_score_over_splits.mean < score.inception_score  # 50 samples per split: biased low
+
+
 def test_digit_score_checks_its_input():
     with pytest.raises(ValueError, match=r"\(batch, 1, height, width\)"):
         metrics.digit_score(torch.zeros(4, 3, 32, 32))

@@ -67,36 +67,6 @@ def test_video_discriminator_and_frame_sampling():
     assert set(frames[:3, 0, 0, 0].tolist()) <= {0, 1, 2, 3} and set(frames[3:, 0, 0, 0].tolist()) <= {4, 5, 6, 7}
 
 
-def test_video_gan_step_trains_every_discriminator_it_is_given():
-    from vgan_course import train
-
-    G = models.MoCoGANGenerator(width=4)
-    D_i, D_v = models.DCGANDiscriminator(1, 4), models.VideoDiscriminator(1, 4)
-    opts = {name: torch.optim.Adam(m.parameters(), lr=1e-3) for name, m in {"G": G, "Di": D_i, "Dv": D_v}.items()}
-    real = lambda: torch.rand(4, 16, 1, 32, 32) * 2 - 1  # noqa: E731
-    before = {name: [p.detach().clone() for p in m.parameters()] for name, m in {"G": G, "Di": D_i, "Dv": D_v}.items()}
-    step = train.video_gan_step(G, opts["G"], real, D_i, opts["Di"], D_v, opts["Dv"], frames_per_clip=2)
-    history = train.train(step, {"G": G, "Di": D_i, "Dv": D_v}, opts, steps=2, log_every=1, progress=False)
-    assert set(history.metrics) == {"loss/g", "loss/d_image", "loss/d_video"}
-    for name, m in {"G": G, "Di": D_i, "Dv": D_v}.items():
-        assert any(not torch.equal(a, b) for a, b in zip(before[name], m.parameters())), f"{name} did not change"
-    with pytest.raises(ValueError, match="needs an image discriminator"):
-        train.video_gan_step(G, opts["G"], real)
-    with pytest.raises(ValueError, match="together with its optimizer"):
-        train.video_gan_step(G, opts["G"], real, D_image=D_i)
-
-
-def test_vgan_mask_penalty_is_logged():
-    from vgan_course import train
-
-    G, D_v = models.VGANGenerator(width=4), models.VideoDiscriminator(1, 4)
-    opts = {"G": torch.optim.Adam(G.parameters()), "Dv": torch.optim.Adam(D_v.parameters())}
-    step = train.video_gan_step(G, opts["G"], lambda: torch.zeros(2, 16, 1, 32, 32), D_video=D_v, opt_d_video=opts["Dv"],
-                                mask_weight=0.1)
-    history = train.train(step, {"G": G, "Dv": D_v}, opts, steps=1, log_every=1, progress=False)
-    assert 0 < history.metrics["loss/mask"][0] < 1
-
-
 @pytest.mark.parametrize("make", GENERATORS, ids=lambda g: g.__name__)
 def test_generators_and_discriminators_at_64(make):
     """The gpu profile's 64 x 64 clips: every generator, the video D and DCGAN's D."""

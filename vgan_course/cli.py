@@ -2,7 +2,8 @@
 
 ``doctor`` checks a setup, ``run`` executes a lesson headless, ``sync`` regenerates notebooks
 from their py:percent twins, ``release`` writes assignments from solutions, ``grade`` grades a
-folder of submissions, ``train-checkpoints`` rebuilds the small networks shipped with the package.
+folder of submissions, ``train`` trains a lesson's methods from the shell, ``train-checkpoints``
+rebuilds the small networks shipped with the package.
 """
 
 from __future__ import annotations
@@ -58,26 +59,6 @@ def _data_sources() -> dict:
     }
 
 
-def run_notebook(notebook: Path, profile: str, out: Path | None, timeout: int) -> Path:
-    """Execute ``notebook`` top to bottom in ``profile``; save the executed copy; returns its path."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    if not notebook.is_file():
-        raise FileNotFoundError(f"no notebook at {notebook}")
-    nb = nbformat.read(notebook, as_version=4)
-    os.environ["VGAN_PROFILE"] = profile  # the kernel inherits the environment
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(notebook.parent.resolve())}})
-    out = out or Path("outputs") / profile / notebook.name
-    try:
-        client.execute()
-    finally:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, out)
-    return out
-
-
 def sync_notebooks(paths: list[Path]) -> list[Path]:
     """Write each py:percent twin's ``.ipynb``, without outputs; returns the notebooks written.
 
@@ -131,81 +112,21 @@ def grade_submissions(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train_video_features() -> tuple[dict, dict]:
-    from .metrics import video
-
-    model = video.train_video_features()
-    return model.state_dict(), video.evaluate_video_features(model)
-
-
-def _video_gan_trainer(name: str):
-    def trainer() -> tuple[dict, dict]:
-        from . import video_gans
-
-        return video_gans.train_for_shipping(name, video_gans.SHIPPED_STEPS[name])
-    return trainer
-
-
-def _style_trainer(method: str, footage: bool):
-    def trainer() -> tuple[dict, dict]:
-        from . import style_transfer
-
-        return style_transfer.train_for_shipping(method, footage_run=footage)
-    return trainer
-
-
-def _restoration_trainer(method: str, carphone: bool):
-    def trainer() -> tuple[dict, dict]:
-        from . import restoration
-
-        return restoration.train_for_shipping(method, carphone=carphone)
-    return trainer
-
-
-def checkpoint_trainers() -> dict:
-    """Shipped checkpoint name -> trainer returning (state dict, what it measured on held-out data).
-
-    Each trains from scratch: the video metric's feature network, lesson 03's generators,
-    lesson 04's A -> B generators (the two-style world, and real footage) and lesson 05's
-    restorers (the synthetic world, and the carphone pair).
-    """
-    from . import restoration, style_transfer
-    from .video_gans import MODELS, shipped_name
-
-    return {"video_features": _train_video_features, **{shipped_name(n): _video_gan_trainer(n) for n in MODELS},
-            **{style_transfer.shipped_name(m): _style_trainer(m, False) for m in style_transfer.METHODS},
-            **{style_transfer.shipped_name(m, True): _style_trainer(m, True) for m in style_transfer.FOOTAGE_METHODS},
-            **{restoration.shipped_name(m): _restoration_trainer(m, False) for m in restoration.METHODS},
-            **{restoration.shipped_name(m, True): _restoration_trainer(m, True) for m in restoration.CARPHONE_METHODS}}
-
-
-def train_checkpoints(names: list[str]) -> int:
-    """``vgan-course train-checkpoints``: retrain shipped checkpoints and record them in the manifest."""
-    import torch
-
-    from . import shipped
-
-    trainers = checkpoint_trainers()
-    unknown = sorted(set(names) - set(trainers))
-    if unknown:
-        print(f"unknown checkpoint(s) {unknown}; choose from {sorted(trainers)}", file=sys.stderr)
-        return 1
-    for name in names or list(trainers):
-        torch.manual_seed(0)
-        state, measured = trainers[name]()
-        entry = shipped.save_state(name, state, f"vgan-course train-checkpoints {name}", measured)
-        print(f"{name}: {entry['bytes'] / 1e6:.2f} MB, sha256 {entry['sha256'][:16]}..., measured {measured}")
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vgan-course", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("doctor", help="check versions, device, profile and data")
-    run = commands.add_parser("run", help="execute a notebook headless and save the executed copy")
-    run.add_argument("notebook", type=Path)
+    run = commands.add_parser("run", help="run lessons headless (several seeds, several at once) and record them")
+    run.add_argument("lessons", type=Path, nargs="+", help="notebooks, or their .py twins")
     run.add_argument("--profile", choices=("smoke", "cpu", "gpu"), default="cpu")
-    run.add_argument("--out", type=Path, default=None, help="where to save (default outputs/PROFILE/NAME)")
+    run.add_argument("--seeds", type=int, nargs="+", default=None, help="default: $VGAN_SEED or 0")
+    run.add_argument("--jobs", type=int, default=1, help="runs at once (default 1)")
+    run.add_argument("--retrain", action="store_true", help="lessons train every network here (VGAN_RETRAIN=1)")
+    run.add_argument("--keep-going", action="store_true", help="record a failed claim and go on to the end")
+    run.add_argument("--runs", type=Path, default=None, help="checkpoint folder to use (default: a scratch one)")
+    run.add_argument("--out", type=Path, default=None,
+                     help="executed notebook (one run) or folder (default outputs/PROFILE/)")
+    run.add_argument("--record", type=Path, default=None, help="write every run's claims and tables to this JSON file")
     run.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
     sync = commands.add_parser("sync", help="regenerate .ipynb files from their py:percent twins")
     sync.add_argument("paths", type=Path, nargs="*", default=[Path("notebooks"), Path("solutions")])
@@ -223,11 +144,29 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--cell-timeout", type=float, default=60.0, help="seconds per cell (default 60)")
     grade.add_argument("--memory-mb", type=int, default=2048, help="memory per submission (default 2048)")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions at once (default: cores)")
-    checkpoints = commands.add_parser("train-checkpoints", help="retrain the networks shipped with the package")
-    checkpoints.add_argument("names", nargs="*", help="default: all (video_features, video_gan_*)")
+    trainer = commands.add_parser("train", help="train a lesson's methods from the shell, as the notebook would")
+    trainer.add_argument("lesson", help="e.g. 03_temporal_generators")
+    trainer.add_argument("methods", nargs="*", help="method names, e.g. MoCoGAN (or --all)")
+    trainer.add_argument("--all", action="store_true", help="every method of the lesson")
+    trainer.add_argument("--profile", choices=("smoke", "cpu", "gpu"), default=None,
+                         help="default: gpu with CUDA, else cpu")
+    trainer.add_argument("--seed", type=int, default=0)
+    trainer.add_argument("--jobs", type=int, default=1, help="methods trained side by side (default 1)")
+    checkpoints = commands.add_parser("train-checkpoints", help="retrain networks shipped with the package")
+    checkpoints.add_argument("names", nargs="*", help="e.g. video_gan_mocogan")
+    checkpoints.add_argument("--force", action="store_true",
+                             help="replace a shipped network even when the new one scores worse")
     args = parser.parse_args(argv)
+    if args.command == "train":
+        from .methods.commands import train_command
+        from .profiles import current_profile
+
+        return train_command(args.lesson, args.methods, all_methods=args.all, profile=args.profile or current_profile(),
+                             seed=args.seed, jobs=args.jobs)
     if args.command == "train-checkpoints":
-        return train_checkpoints(args.names)
+        from .methods.commands import train_checkpoints
+
+        return train_checkpoints(args.names, force=args.force)
     if args.command == "release":
         return release_assignments(args.assignments, args.solutions, args.out)
     if args.command == "grade":
@@ -239,13 +178,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "doctor":
         return doctor()
     if args.command == "run":
+        from . import lesson_runs, profiles
+
         try:
-            out = run_notebook(args.notebook, args.profile, args.out, args.timeout)
-        except Exception as error:
-            print(f"vgan-course run: {type(error).__name__}: {error}", file=sys.stderr)
-            return 1
-        print(f"executed {args.notebook} ({args.profile}) -> {out}")
-        return 0
+            records = lesson_runs.run_all(args.lessons, profile=args.profile, seeds=args.seeds or [profiles.current_seed()],
+                                          jobs=args.jobs, retrain=args.retrain, keep_going=args.keep_going,
+                                          runs=args.runs, out=args.out, record=args.record, timeout=args.timeout)
+        except ValueError as error:
+            print(f"vgan-course run: {error}", file=sys.stderr)
+            return 2
+        return 1 if any(r["error"] for r in records) else 0
     return 2
 
 

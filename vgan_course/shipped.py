@@ -1,4 +1,4 @@
-"""Small trained networks that ship with the package, verified before use (DESIGN.md, principle 1).
+"""Small trained networks that ship with the package, verified before use.
 
 Each lives in ``vgan_course/checkpoints/<name>.pt``; ``manifest.json`` beside it records its
 SHA-256, its size, the command that rebuilds it from scratch with the course's own code, and

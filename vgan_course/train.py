@@ -147,63 +147,6 @@ def gan_step(
     return step
 
 
-def video_gan_step(
-    G: nn.Module,
-    opt_g: torch.optim.Optimizer,
-    real_batch: Callable[[], torch.Tensor],
-    D_image: nn.Module | None = None,
-    opt_d_image: torch.optim.Optimizer | None = None,
-    D_video: nn.Module | None = None,
-    opt_d_video: torch.optim.Optimizer | None = None,
-    frames_per_clip: int = 1,
-    mask_weight: float = 0.0,
-    d_loss: Callable = losses.discriminator_loss,
-    g_loss: Callable = losses.generator_loss_nonsaturating,
-) -> Callable[[StepContext], dict[str, torch.Tensor]]:
-    """One round of a video GAN (lesson 03), as a step function for :func:`train`.
-
-    ``G`` has ``sample_latents(batch)`` and makes clips ``(batch, time, c, h, w)``; ``real_batch()``
-    returns real clips of the same shape. An **image discriminator** judges ``frames_per_clip``
-    random frames of each clip (MoCoGAN's D_I; alone, it trains the frame-independent baseline);
-    a **video discriminator** judges whole clips (D_V). Give either or both. ``mask_weight > 0``
-    adds VGAN's sparsity penalty ``mask_weight * mean(G.last_mask)`` to G's loss.
-    """
-    from .models.video import sample_frames
-
-    if D_image is None and D_video is None:
-        raise ValueError("video_gan_step needs an image discriminator, a video discriminator, or both")
-    if (D_image is None) != (opt_d_image is None) or (D_video is None) != (opt_d_video is None):
-        raise ValueError("give each discriminator together with its optimizer")
-
-    def step(ctx: StepContext) -> dict[str, torch.Tensor]:
-        real = real_batch()
-        logged: dict[str, torch.Tensor] = {}
-        with ctx.autocast():
-            fake = G(**G.sample_latents(len(real)))
-        if D_image is not None:  # D_I: real frames vs generated frames
-            with ctx.autocast():
-                logged["loss/d_image"] = d_loss(D_image(sample_frames(real, frames_per_clip)),
-                                                D_image(sample_frames(fake.detach(), frames_per_clip)))
-            ctx.update(opt_d_image, logged["loss/d_image"])
-        if D_video is not None:  # D_V: real clips vs generated clips
-            with ctx.autocast():
-                logged["loss/d_video"] = d_loss(D_video(real), D_video(fake.detach()))
-            ctx.update(opt_d_video, logged["loss/d_video"])
-        with ctx.autocast():  # G: fool both, against their updated weights
-            loss_g = torch.zeros((), device=ctx.device)
-            if D_image is not None:
-                loss_g = loss_g + g_loss(D_image(sample_frames(fake, frames_per_clip)))
-            if D_video is not None:
-                loss_g = loss_g + g_loss(D_video(fake))
-            if mask_weight:
-                logged["loss/mask"] = G.last_mask.mean()
-                loss_g = loss_g + mask_weight * logged["loss/mask"]
-        ctx.update(opt_g, loss_g)
-        return {"loss/g": loss_g, **logged}
-
-    return step
-
-
 @torch.no_grad()
 def update_average(average: nn.Module, model: nn.Module, decay: float = 0.99) -> None:
     """Exponential moving average of weights: ``average <- decay * average + (1 - decay) * model``.

@@ -155,6 +155,48 @@ def save_mp4(video: torch.Tensor, path: str | os.PathLike, fps: int = 8, scale: 
 # --- latent interpolation ------------------------------------------------------------------------
 
 
+def format_table(rows: dict[str, dict[str, float]], columns: dict[str, str], digits: int = 4) -> str:
+    """A results table as aligned text: one line per row name, one column per key of ``columns``
+    (key -> heading), numbers to ``digits`` significant digits, blank where a row lacks a key.
+
+    Example: ``format_table({"real": {"psnr": 31.2}}, {"psnr": "PSNR dB"})``."""
+    def cell(row: dict, key: str) -> str:
+        value = row.get(key)
+        return "" if value is None else value if isinstance(value, str) else f"{value:.{digits}g}"
+
+    names = list(rows)
+    widths = [max(len(columns[k]), *(len(cell(r, k)) for r in rows.values())) for k in columns]
+    first = max([len(n) for n in names] + [1])
+    lines = [" " * first + "".join(f"  {columns[k]:>{w}}" for k, w in zip(columns, widths))]
+    lines += [f"{name:<{first}}" + "".join(f"  {cell(rows[name], k):>{w}}" for k, w in zip(columns, widths))
+              for name in names]
+    return "\n".join(lines)
+
+
+def save_labelled_strips(rows: dict[str, torch.Tensor], path: str | os.PathLike, scale: int = 2) -> Path:
+    """A PNG of film-strips, one per row, each labelled on its left: ``rows`` maps a label to frames
+    ``(T, C, H, W)`` in [-1, 1] (grey or RGB; rows may differ in size). For the results page."""
+    from PIL import ImageDraw
+
+    strips = []
+    for label, frames in rows.items():
+        check_images(frames, f"rows[{label!r}]")
+        strip = to_numpy_image(film_strip(frames.expand(-1, 3, -1, -1) if frames.shape[1] == 1 else frames, pad=1))
+        strips.append((label, Image.fromarray(strip).resize((strip.shape[1] * scale, strip.shape[0] * scale), Image.NEAREST)))
+    label_width, gap = 170, 4
+    width = label_width + max(s.width for _, s in strips)
+    sheet = Image.new("RGB", (width, sum(s.height + gap for _, s in strips)), "white")
+    draw, y = ImageDraw.Draw(sheet), 0
+    for label, strip in strips:
+        sheet.paste(strip, (label_width, y))
+        draw.text((4, y + strip.height // 2 - 6), label, fill="black")
+        y += strip.height + gap
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(path)
+    return path
+
+
 def interpolation_strip(render: Callable[[torch.Tensor], torch.Tensor], z0: torch.Tensor, z1: torch.Tensor,
                         n: int = 9) -> torch.Tensor:
     """Render ``n`` points on the segment from ``z0`` to ``z1`` (each ``(z_dim,)``).

@@ -67,22 +67,27 @@ def estimate_flow(frame_a: torch.Tensor, frame_b: torch.Tensor, *, levels: int =
     return torch.from_numpy(np.stack(flows)).permute(0, 3, 1, 2).to(frame_a.device)
 
 
-def occlusion_mask(forward: torch.Tensor, backward: torch.Tensor) -> torch.Tensor:
-    """Where the forward flow can be trusted: the forward-backward consistency check of Ruder et al. (2016).
+def occlusion_mask(forward: torch.Tensor, backward: torch.Tensor, *, motion_boundaries: bool = True) -> torch.Tensor:
+    """Where the forward flow can be trusted: the occlusion mask of Ruder et al. (2016).
 
     Follow the forward flow ``w`` from pixel ``x`` of frame ``t`` to frame ``t + 1`` and the backward
     flow ``w_b`` from there back: where ``x`` is visible in both frames the two cancel. A pixel is
-    marked occluded (0) where
+    marked occluded (0) where the two disagree,
 
         |w + w_b(x + w)|^2 > 0.01 (|w|^2 + |w_b(x + w)|^2) + 0.5,
+
+    or, with ``motion_boundaries`` (the default, as Ruder et al. and Lai et al.'s released
+    ``detect_occlusion``), where it lies on a motion boundary (:func:`motion_boundary_mask`), where
+    a warp blends two objects. ``motion_boundaries=False`` is the check alone (the course's mask
+    before it followed the papers).
 
     Args:
         forward: ``(n, 2, h, w)``, flow from frame ``t`` to ``t + 1``.
         backward: ``(n, 2, h, w)``, flow from frame ``t + 1`` to ``t``.
 
     Returns:
-        ``(n, 1, h, w)``: 1 where the pixel is seen in both frames, 0 where it is occluded or the flow
-        disagrees with itself. Multiply a temporal loss by it.
+        ``(n, 1, h, w)``: 1 where the pixel is seen in both frames, 0 where it is occluded, the flow
+        disagrees with itself or (with ``motion_boundaries``) jumps. Multiply a temporal loss by it.
     """
     check_images(forward, "forward", channels=2)
     check_images(backward, "backward", channels=2)
@@ -91,7 +96,28 @@ def occlusion_mask(forward: torch.Tensor, backward: torch.Tensor) -> torch.Tenso
     back = warp(backward, forward)  # w_b at x + w
     mismatch = (forward + back).pow(2).sum(dim=1, keepdim=True)
     scale = forward.pow(2).sum(dim=1, keepdim=True) + back.pow(2).sum(dim=1, keepdim=True)
-    return (mismatch <= 0.01 * scale + 0.5).to(forward.dtype)
+    visible = mismatch <= 0.01 * scale + 0.5
+    if motion_boundaries:
+        visible = visible & (motion_boundary_mask(forward) == 0)
+    return visible.to(forward.dtype)
+
+
+def motion_boundary_mask(flow: torch.Tensor) -> torch.Tensor:
+    """Motion boundaries of a flow ``(n, 2, h, w)`` (Ruder et al. 2016): 1 where
+
+        |grad u|^2 + |grad v|^2 > 0.01 |w|^2 + 0.002,
+
+    with ``w = (u, v)`` and the gradients as forward differences (``f(x) - f(x + 1)`` along each
+    axis, 0 on the last column and row), as in Lai et al.'s released ``compute_flow_gradients``.
+    Returns ``(n, 1, h, w)`` of 0/1.
+    """
+    check_images(flow, "flow", channels=2)
+    along_x = torch.zeros_like(flow)
+    along_y = torch.zeros_like(flow)
+    along_x[..., :, :-1] = flow[..., :, :-1] - flow[..., :, 1:]
+    along_y[..., :-1, :] = flow[..., :-1, :] - flow[..., 1:, :]
+    gradient = (along_x ** 2 + along_y ** 2).sum(dim=1, keepdim=True)  # |grad u|^2 + |grad v|^2
+    return (gradient > 0.01 * flow.pow(2).sum(dim=1, keepdim=True) + 0.002).to(flow.dtype)
 
 
 def texture_mask(frames: torch.Tensor, threshold: float = 1e-3, window: int = 5) -> torch.Tensor:

@@ -36,6 +36,8 @@ class Clips:
         colors: ``(batch, objects, 3)`` RGB colours in [0, 1] (moving shapes only, else ``None``).
         backward_flow: ``(batch, time - 1, 2, height, width)``: entry ``t`` is the flow from frame
             ``t + 1`` back to frame ``t`` (moving shapes only, else ``None``).
+        foreground: ``(batch, time, 1, height, width)`` in [0, 1]: how much of each pixel the
+            objects cover (anti-aliased; moving shapes only, else ``None``).
     """
 
     video: torch.Tensor
@@ -45,6 +47,7 @@ class Clips:
     flow: torch.Tensor
     colors: torch.Tensor | None = None
     backward_flow: torch.Tensor | None = None
+    foreground: torch.Tensor | None = None
 
     def __len__(self) -> int:
         return self.video.shape[0]
@@ -82,6 +85,18 @@ def moving_digits(
     owner, ink = owner[:, :, 0], video[:, :, 0] > 0.05
     flow = _flow(positions, owner, ink)
     return Clips(video * 2 - 1, sprite_labels[which], positions, velocities, flow)
+
+
+def digit_clips(n: int, size: int = 32, n_frames: int = 16, generator: torch.Generator | None = None,
+                device: torch.device | str | None = None) -> torch.Tensor:
+    """Lesson 03's real clips ``(n, n_frames, 1, size, size)``: one moving digit each, training digits.
+
+    Speeds scale with the canvas (1 to 2.5 pixels per frame at 32 x 32), so a 64 x 64 clip
+    averaged down to 32 x 32 moves like a 32 x 32 one.
+    """
+    scale = size / 32
+    return moving_digits(n, n_frames, size, 1, speed=(1.0 * scale, 2.5 * scale), split="train",
+                         generator=generator, device=device).video
 
 
 def moving_shapes(
@@ -129,7 +144,8 @@ def moving_shapes(
         owner = torch.where(alpha[:, :, k] > 0.5, k, owner)
     flow = _flow(positions, owner.clamp(min=0), owner >= 0)
     backward = _flow(positions.flip(1), owner.flip(1).clamp(min=0), owner.flip(1) >= 0).flip(1)
-    return Clips(canvas * 2 - 1, kinds, positions, velocities, flow, colors, backward)
+    coverage = 1 - (1 - alpha).prod(dim=2, keepdim=True)  # (B, T, 1, H, W): alpha is (B, T, K, H, W)
+    return Clips(canvas * 2 - 1, kinds, positions, velocities, flow, colors, backward, coverage)
 
 
 # --- pieces -------------------------------------------------------------------------------

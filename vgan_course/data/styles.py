@@ -94,3 +94,17 @@ def _mix(dark: tuple, light: tuple, t: torch.Tensor) -> torch.Tensor:
     a = torch.tensor(dark, device=t.device, dtype=t.dtype).view(3, 1, 1)
     b = torch.tensor(light, device=t.device, dtype=t.dtype).view(3, 1, 1)
     return a + (b - a) * t
+
+
+def unpaired_style_clips(batch: int, size: int = 32, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
+    """One training batch for lesson 04: independent 3-frame clips of each domain, with their exact
+    flow and occlusion masks (what a style-transfer step sees; nothing pairs the A and B clips).
+
+    Returns ``a, b (batch, 3, 3, size, size)``, ``flow_a, flow_b (batch, 2, 2, size, size)`` and
+    ``visible_a, visible_b (batch, 2, 1, size, size)``. The B clips show other digits on other paths,
+    with B's own exact flow (the same world, drawn in style B).
+    """
+    first = two_style_clips(batch, 3, size, generator=generator)
+    second = two_style_clips(batch, 3, size, generator=generator)
+    return {"a": first.plain, "flow_a": first.flow, "visible_a": first.visible,
+            "b": second.styled, "flow_b": second.flow, "visible_b": second.visible}

@@ -1,4 +1,5 @@
-"""Mode coverage of samples from 2-D mixtures (Metz et al. 2017; Srivastava et al. 2017, VEEGAN)."""
+"""Mode coverage of samples from 2-D mixtures (Metz et al. 2017; Srivastava et al. 2017, VEEGAN;
+Lin et al. 2018, PacGAN), under two rules for when a mode counts as covered."""
 
 from __future__ import annotations
 
@@ -11,25 +12,38 @@ from ..data import GaussianMixture2D
 
 @dataclass
 class ModeCoverage:
-    """How a sample of 2-D points covers a mixture's modes."""
+    """How a sample of 2-D points covers a mixture's modes.
 
-    modes_covered: int
+    ``modes_covered`` is the course's strict rule, ``modes_covered_pacgan`` the PacGAN / VEEGAN
+    rule (see :func:`mode_coverage`); the high-quality fraction is the same under both."""
+
+    modes_covered: int  # the course's rule: at least min_share of a fair share of the samples
     n_modes: int
     high_quality_fraction: float
     counts: torch.Tensor  # (modes,) high-quality samples per mode
+    modes_covered_pacgan: int = 0  # PacGAN / VEEGAN: at least pacgan_min_count high-quality samples
+    pacgan_min_count: int = 1
 
 
 def mode_coverage(samples: torch.Tensor, mixture: GaussianMixture2D, n_std: float = 3.0,
-                  min_share: float = 0.2) -> ModeCoverage:
+                  min_share: float = 0.2, pacgan_min_count: int = 1) -> ModeCoverage:
     """Score samples ``(n, 2)`` against ``mixture``.
 
     A sample is *high quality* if it lies within ``n_std`` standard deviations of its nearest
-    mode. A mode is *covered* if it holds at least ``min_share`` of its fair share
-    (``n / modes``) of the high-quality samples, so a handful of stray points does not count.
+    mode; it then belongs to that mode. A mode is *covered*
+
+    - under the course's strict rule (``modes_covered``), if it holds at least ``min_share`` of its
+      fair share (``n / modes``) of the samples, so a handful of stray points does not count;
+    - under the PacGAN / VEEGAN rule (``modes_covered_pacgan``), if it holds at least
+      ``pacgan_min_count`` high-quality samples: 1 in PacGAN's released code (``MetricLogger``:
+      modes with a non-zero count, a sample high quality when strictly within 3 std) and in
+      VEEGAN's text (modes nearest to at least one high-quality sample).
     """
     if not isinstance(samples, torch.Tensor) or samples.dim() != 2 or samples.shape[1] != 2:
         got = tuple(samples.shape) if isinstance(samples, torch.Tensor) else type(samples).__name__
         raise ValueError(f"samples must have shape (n, 2), got {got}")
+    if isinstance(pacgan_min_count, bool) or not isinstance(pacgan_min_count, int) or pacgan_min_count < 1:
+        raise ValueError(f"pacgan_min_count must be an integer >= 1, got {pacgan_min_count!r}")
     samples = samples.detach().float().cpu()
     distance = torch.cdist(samples, mixture.means)  # (n, modes)
     nearest_distance, nearest = distance.min(dim=1)
@@ -37,4 +51,6 @@ def mode_coverage(samples: torch.Tensor, mixture: GaussianMixture2D, n_std: floa
     counts = torch.bincount(nearest[good], minlength=mixture.n_modes)
     fair_share = len(samples) / mixture.n_modes
     covered = int((counts >= max(1.0, min_share * fair_share)).sum())
-    return ModeCoverage(covered, mixture.n_modes, float(good.float().mean()), counts)
+    strictly_within = torch.bincount(nearest[nearest_distance < n_std * mixture.std], minlength=mixture.n_modes)
+    covered_pacgan = int((strictly_within >= pacgan_min_count).sum())
+    return ModeCoverage(covered, mixture.n_modes, float(good.float().mean()), counts, covered_pacgan, pacgan_min_count)

@@ -13,11 +13,11 @@ from .restoration import (PixelShuffleUpsampler, PlainResidualBlock, RecurrentRe
                           restore_recurrent, upsample_flow)
 from .translation import FramePredictor, PatchDiscriminator, ResidualBlock, ResnetGenerator
 from .video import (Conv2Plus1d, FrameIndependentGenerator, MoCoGANGenerator, TGANGenerator, VGANGenerator,
-                    VideoDiscriminator, sample_frames)
+                    VideoDiscriminator, sample_clips, sample_frames)
 
 __all__ = ["Conv2Plus1d", "DCGANDiscriminator", "DCGANGenerator", "FramePredictor", "FrameIndependentGenerator",
            "MLPDiscriminator", "MLPGenerator", "MSGDiscriminator", "MSGGenerator", "MinibatchStdDev", "MoCoGANGenerator", "PatchDiscriminator",
            "PixelShuffleUpsampler", "PlainResidualBlock", "RecurrentRestorer", "ResidualBlock", "ResnetGenerator",
            "RestorationNet", "TGANGenerator", "TripletDiscriminator", "VGANGenerator", "VideoDiscriminator", "bicubic",
            "frame_windows", "image_pyramid", "inflate_single_frame", "init_dcgan_weights", "restore_clip", "restore_recurrent",
-           "sample_frames", "spectral_norm", "upsample_flow"]
+           "sample_clips", "sample_frames", "spectral_norm", "upsample_flow"]

@@ -135,8 +135,9 @@ class VGANGenerator(nn.Module):
 
     A 3-D (space-time) transposed-convolution stream makes the moving foreground ``f`` and its
     mask ``m`` in [0, 1], ``(batch, time, 1, size, size)``; a 2-D stream makes one background
-    image ``b`` for the whole clip. ``last_mask`` keeps the mask of the latest call, for the
-    sparsity penalty ``lambda * mean|m|`` and for plots. At ``size=64`` each stream has one more
+    image ``b`` for the whole clip. ``last_mask`` ``(batch, time, 1, size, size)`` and
+    ``last_background`` ``(batch, channels, size, size)`` keep the latest call's mask (for the
+    sparsity penalty) and background (for plots). At ``size=64`` each stream has one more
     up-sampling layer (the 3-D one doubles space only).
     """
 
@@ -168,6 +169,7 @@ class VGANGenerator(nn.Module):
         background += [nn.ConvTranspose2d(w, channels, 4, 2, 1), nn.Tanh()]  # size x size
         self.background = nn.Sequential(*background)
         self.last_mask: torch.Tensor | None = None
+        self.last_background: torch.Tensor | None = None
 
     def sample_latents(self, batch: int, generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
         device = next(self.parameters()).device
@@ -180,8 +182,18 @@ class VGANGenerator(nn.Module):
         foreground = torch.tanh(stream[:, :, : self.channels])
         mask = torch.sigmoid(stream[:, :, self.channels:])  # (B, T, 1, H, W)
         background = self.background(z[:, :, None, None])[:, None]  # (B, 1, channels, H, W)
-        self.last_mask = mask
+        self.last_mask, self.last_background = mask, background[:, 0]
         return mask * foreground + (1 - mask) * background
+
+
+@torch.no_grad()
+def sample_clips(G: nn.Module, n: int, seed: int = 0, batch: int = 64) -> torch.Tensor:
+    """``n`` clips ``(n, time, c, size, size)`` from a video generator ``G`` (one with
+    ``sample_latents``), in eval mode, on the CPU, from a generator seeded with ``seed``."""
+    G.eval()
+    rng = torch.Generator(device=next(G.parameters()).device).manual_seed(seed)
+    clips = [G(**G.sample_latents(min(batch, n - start), generator=rng)).float().cpu() for start in range(0, n, batch)]
+    return torch.cat(clips).clamp(-1, 1)
 
 
 def sample_frames(video: torch.Tensor, k: int = 1, generator: torch.Generator | None = None) -> torch.Tensor:

@@ -1,0 +1,200 @@
+"""``vgan-course run``: run lessons headless, for several seeds, several at once, and record them.
+
+    vgan-course run notebooks/03_temporal_generators.ipynb --profile cpu
+    vgan-course run notebooks/0[3-5]*.ipynb --profile cpu --seeds 0 1 2 3 4 --jobs 2 --record runs.json
+
+Each (lesson, seed) runs top to bottom in its own process: a Jupyter kernel for a ``.ipynb``
+(the executed copy is saved under ``--out``, also when a cell fails), plain Python for a lesson's
+``.py`` twin (for a machine without Jupyter). The run gets its profile, seed and folders through
+the environment the lessons read (``VGAN_PROFILE``, ``VGAN_SEED``, ``VGAN_RUNS``,
+``VGAN_RETRAIN``) and records its claims and tables through :mod:`vgan_course.claims`.
+
+``--record FILE`` writes one JSON file: a list of run records (lesson, profile, seed, seconds,
+error, claims, tables, machine), rewritten as each run ends. ``--keep-going`` lets a lesson run
+past a failed claim, so that one run reports every claim (it still counts as failed).
+``--runs DIR`` keeps checkpoints in ``DIR`` (e.g. networks trained beforehand by
+``vgan-course train``), else each run trains into a scratch folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import claims as recorded
+
+PROFILES = ("smoke", "cpu", "gpu")
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What to run: a lesson file (``.ipynb`` or ``.py`` twin), in a profile, for a seed."""
+
+    lesson: Path
+    profile: str
+    seed: int
+    retrain: bool = False
+    keep_going: bool = False
+    runs: Path | None = None
+    out: Path | None = None  # where the executed notebook goes (``.ipynb`` lessons only)
+    timeout: float = 3600.0  # seconds per cell (notebook) or for the whole script
+    threads: int = 1
+
+
+def check_request(lessons: list[Path], profile: str, seeds: list[int], jobs: int, out: Path | None,
+                  record: Path | None) -> None:
+    """Every mistake in a ``vgan-course run`` command, found before any lesson starts (``ValueError``)."""
+    if not lessons:
+        raise ValueError("name at least one lesson (a notebook, or its .py twin)")
+    for path in lessons:
+        if not path.is_file():
+            raise ValueError(f"no lesson at {path}")
+        if path.suffix not in (".ipynb", ".py"):
+            raise ValueError(f"{path} is neither a notebook (.ipynb) nor a lesson's .py twin")
+    if profile not in PROFILES:
+        raise ValueError(f"--profile must be one of {PROFILES}, got {profile!r}")
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"--seeds must be distinct integers, got {seeds}")
+    if jobs < 1:
+        raise ValueError(f"--jobs must be at least 1, got {jobs}")
+    single = len(lessons) == 1 and len(seeds) == 1
+    if out is not None and out.suffix == ".ipynb" and not single:
+        raise ValueError("--out is a notebook file, but several runs were asked for: give a folder")
+    for target in (out, record):
+        if target is not None:
+            _check_writable(target.parent if target.suffix else target)
+
+
+def _check_writable(folder: Path) -> None:
+    """A file can be created in ``folder`` (or in its nearest existing parent, if it does not exist yet)."""
+    folder = folder.resolve()
+    existing = next((p for p in [folder, *folder.parents] if p.exists()), None)
+    try:
+        if existing is None or not existing.is_dir():
+            raise OSError("not a folder")
+        tempfile.TemporaryFile(dir=existing).close()
+    except OSError:
+        raise ValueError(f"cannot write to {folder}: {existing} is not a writable folder") from None
+
+
+def run_lesson(request: RunRequest) -> dict:
+    """Run one lesson in its own process; never raises. Returns its record."""
+    with tempfile.TemporaryDirectory() as work:
+        record_file = Path(work) / "claims.jsonl"
+        env = {**os.environ, "VGAN_PROFILE": request.profile, "VGAN_SEED": str(request.seed),
+               "VGAN_RUNS": str((request.runs or Path(work) / "runs").resolve()),
+               "VGAN_RETRAIN": "1" if request.retrain else "0", recorded.RECORD_VARIABLE: str(record_file),
+               recorded.KEEP_GOING_VARIABLE: "1" if request.keep_going else "0", "MPLBACKEND": "Agg",
+               "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": str(request.threads)}
+        start = time.perf_counter()
+        error = _execute(request, env, Path(work))
+        seconds = time.perf_counter() - start
+        claims = recorded.read_claims(record_file) if record_file.exists() else []
+        tables = recorded.read_tables(record_file) if record_file.exists() else []
+    failed = [c.name for c in claims if c.asserted and not c.holds]
+    if failed and error is None:  # --keep-going: the lesson ran to its end past these
+        error = "claims failed: " + "; ".join(failed)
+    return {"lesson": lesson_name(request.lesson), "profile": request.profile, "seed": request.seed,
+            "retrain": request.retrain, "seconds": round(seconds, 1), "error": error,
+            "claims": [{"name": c.name, "value": c.value, "at_least": c.at_least, "at_most": c.at_most,
+                        "holds": c.holds} for c in claims],
+            "tables": {t["table"]: t["rows"] for t in tables}, "machine": machine()}
+
+
+def lesson_name(path: Path) -> str:
+    return path.stem
+
+
+def _execute(request: RunRequest, env: dict, work: Path) -> str | None:
+    """Run the lesson; the first line of what went wrong, or ``None``."""
+    if request.lesson.suffix == ".py":
+        try:
+            done = subprocess.run([sys.executable, str(request.lesson.resolve())], cwd=work, env=env,
+                                  capture_output=True, text=True, timeout=request.timeout)
+        except subprocess.TimeoutExpired:
+            return f"timed out after {request.timeout:.0f} s"
+        sys.stdout.write(done.stdout[-2000:])
+        return None if done.returncode == 0 else (done.stderr.strip().splitlines() or ["failed"])[-1][:300]
+    command = [sys.executable, "-m", "vgan_course.lesson_runs", str(request.lesson.resolve()),
+               str(request.out.resolve()), str(request.timeout)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    return None if done.returncode == 0 else (done.stderr.strip().splitlines() or ["failed"])[-1][:300]
+
+
+def execute_notebook(notebook: Path, out: Path, timeout: float) -> None:
+    """Execute ``notebook`` in a kernel (with the current environment) and save the executed copy to
+    ``out``, also when a cell fails (then the error is raised after saving)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(notebook, as_version=4)
+    client = NotebookClient(nb, timeout=int(timeout), kernel_name="python3",
+                            resources={"metadata": {"path": str(notebook.parent)}})
+    try:
+        client.execute()
+    finally:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, out)
+
+
+def machine() -> dict:
+    import torch
+
+    return {"cpu_cores": os.cpu_count(), "torch": torch.__version__, "python": platform.python_version(),
+            "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+            "date": time.strftime("%Y-%m-%d")}
+
+
+def run_all(lessons: list[Path], *, profile: str, seeds: list[int], jobs: int = 1, retrain: bool = False,
+            keep_going: bool = False, runs: Path | None = None, out: Path | None = None, record: Path | None = None,
+            timeout: float = 3600.0) -> list[dict]:
+    """Every (lesson, seed), ``jobs`` at a time (each with ``cores / jobs`` threads); the records, in order."""
+    check_request(lessons, profile, seeds, jobs, out, record)
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    single = len(lessons) == 1 and len(seeds) == 1
+    requests = []
+    for lesson in lessons:
+        for seed in seeds:
+            target = None
+            if lesson.suffix == ".ipynb":
+                folder = out or Path("outputs") / profile
+                target = out if single and out is not None and out.suffix == ".ipynb" else folder / f"{lesson.stem}-seed{seed}.ipynb"
+            requests.append(RunRequest(lesson, profile, seed, retrain, keep_going, runs, target, timeout, threads))
+    done: list[dict | None] = [None] * len(requests)
+
+    def one(index: int) -> None:
+        done[index] = result = run_lesson(requests[index])
+        claims = result["claims"]
+        print(f"{result['lesson']} seed {result['seed']} ({profile}{', retrained' if retrain else ''}): "
+              f"{result['seconds']:.0f} s, {sum(c['holds'] for c in claims)}/{len(claims)} claims hold"
+              + (f", FAILED: {result['error']}" if result["error"] else ""), flush=True)
+        if record is not None:
+            _write_json(record, [r for r in done if r is not None])
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(one, range(len(requests))))
+    return [r for r in done if r is not None]
+
+
+def _write_json(path: Path, value) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(value, indent=1) + "\n")
+    os.replace(temporary, path)
+
+
+if __name__ == "__main__":  # one notebook in this process's kernel: python -m vgan_course.lesson_runs NB OUT TIMEOUT
+    try:
+        execute_notebook(Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]))
+    except Exception as error:  # the executed copy is saved; report the cell's error in one line
+        print(f"{type(error).__name__}: {str(error).strip().splitlines()[-1] if str(error).strip() else ''}"[:300],
+              file=sys.stderr)
+        sys.exit(1)
