@@ -1,9 +1,17 @@
-"""Build the grading corpora of assignments 01 to 05: synthetic submissions with known grades.
+"""The grading corpora of assignments 01 to 05: synthetic submissions with known grades.
 
-    python tests/make_grading_corpus.py      # rewrites tests/grading_corpus/01/ to 05/
+    python tests/make_grading_corpus.py              # rewrites tests/grading_corpus/NN_expected.json
+    python tests/make_grading_corpus.py --out DIR    # also writes the notebooks, to look at them
 
-Every submission starts from the released assignment with the solution's answers filled in,
-then one thing is changed: a wrong answer of a known kind, or a bad or hostile submission.
+The tests build the notebooks at test time (:func:`build_corpus`, into a temporary folder) from
+the released assignments in ``assignments/``; only ``NN_expected.json`` is committed, and a test
+checks that it is what this file defines. Every submission starts from the released assignment
+with the solution's answers filled in, then one thing is changed: a wrong answer of a known kind,
+or a bad or hostile submission. To add one, add a line to that assignment's ``build*`` function:
+
+    case("name", answer("answer_cell_id", SOURCE), {"part_tests": points}, ["words of the reason"])
+
+(the parts not named keep full points), then run this file to update ``NN_expected.json``.
 ``NN_expected.json`` holds the points each must get per part and words its reason must contain.
 Assignment 01's corpus is the thorough one (bad files, crashes, hostile code); 02's adds the
 mistakes students make with losses and penalties, 03's those made with motion codes, (2+1)-D
@@ -30,14 +38,13 @@ from vgan_course.grading import assignment as assignment_module  # noqa: E402
 from vgan_course.grading.assignment import meta  # noqa: E402
 
 CORPORA = ROOT / "tests" / "grading_corpus"
-OUT = CORPORA / "01"
 FULL = {"d_loss_tests": 2, "g_loss_tests": 2, "train_step_tests": 3, "up_block_tests": 2, "modes_tests": 2}
 
 
 def answered(name: str = "01_gan_basics") -> nbformat.NotebookNode:
     """The released assignment with the solution's answers in it: a perfect submission."""
     task = assignment_module.load(ROOT / "solutions" / f"{name}.ipynb")
-    released = assignment_module.release(task)
+    released = nbformat.read(ROOT / "assignments" / f"{name}.ipynb", as_version=4)
     solution = {meta(c).get("grade_id"): c.source for c in task.notebook.cells if meta(c).get("solution")}
     for cell in released.cells:
         gid = meta(cell).get("grade_id")
@@ -215,7 +222,7 @@ def build() -> dict:
     case("os_exit", lambda nb: cell(nb, "g_loss").__setitem__("source", "import os\nos._exit(0)\n" + cell(nb, "g_loss").source),
          {"g_loss_tests": 0, "train_step_tests": 0, "up_block_tests": 0, "modes_tests": 0}, ["ended early"])
     case("redefines_checks", lambda nb: hostile(nb, REDEFINE_CHECKS), {k: 0 for k in FULL}, ["expected"])
-    case("fake_results", lambda nb: hostile(nb, FAKE_RESULTS), {k: 0 for k in FULL}, ["expected"])
+    case("fake_results", lambda nb: hostile(nb, FAKE_RESULTS), {k: 0 for k in FULL}, ["channel"])
     case("reads_solutions", lambda nb: hostile(nb, READ_SOLUTIONS), {k: 0 for k in FULL}, ["expected"])
 
     def edit_solutions(nb):
@@ -685,35 +692,64 @@ def build_05() -> dict:
     return cases
 
 
-def main() -> None:
-    expected = write_cases(OUT, build())
+def bad_files_01(out: Path) -> dict:
+    """Assignment 01's files that are not a gradable notebook, and a student who hands in a folder."""
     zero = {k: 0 for k in FULL}
-    (OUT / "not_a_notebook.txt").write_text("my answers: 1) softplus 2) ...\n")
-    expected["not_a_notebook"] = {"points": zero, "reason_words": ["not a notebook"]}
-    full_text = (OUT / "correct.ipynb").read_text()
-    (OUT / "invalid_json.ipynb").write_text(full_text[: len(full_text) // 2])
-    expected["invalid_json"] = {"points": zero, "reason_words": ["invalid JSON"]}
-    (OUT / "empty.ipynb").write_text("")
-    expected["empty"] = {"points": zero, "reason_words": ["empty file"]}
-    (OUT / "not_nbformat.ipynb").write_text(json.dumps(  # valid JSON, but not a notebook's structure
+    full_text = (out / "correct.ipynb").read_text()
+    (out / "invalid_json.ipynb").write_text(full_text[: len(full_text) // 2])
+    (out / "empty.ipynb").write_text("")
+    (out / "not_nbformat.ipynb").write_text(json.dumps(  # valid JSON, but not a notebook's structure
         {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "banana", "source": "x"}]}))
-    expected["not_nbformat"] = {"points": zero, "reason_words": ["not a valid notebook"]}
-    (OUT / "folder_student").mkdir()
-    shutil.copy(OUT / "correct.ipynb", OUT / "folder_student" / "01_gan_basics.ipynb")
-    expected["folder_student"] = {"points": FULL, "reason_words": []}
-    (CORPORA / "01_expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {len(expected)} submissions to {OUT}")
-    later = [("02", build_02, FULL_02, "I did not do the notebook, sorry\n"),
-             ("03", build_03, FULL_03, "motion codes: a GRU; FD: see attached photo\n"),
-             ("04", build_04, FULL_04, "warp = grid_sample, loss = L1, I ran out of time\n"),
-             ("05", build_05, FULL_05, "PSNR is 10 log10(MAX^2 / MSE); the rest is in my head\n")]
-    for number, build_cases, full, text in later:
-        out = CORPORA / number
-        expected_n = write_cases(out, build_cases())
-        (out / "not_a_notebook.txt").write_text(text)
-        expected_n["not_a_notebook"] = {"points": {k: 0 for k in full}, "reason_words": ["not a notebook"]}
-        (CORPORA / f"{number}_expected.json").write_text(json.dumps(expected_n, indent=1, sort_keys=True) + "\n")
-        print(f"wrote {len(expected_n)} submissions to {out}")
+    (out / "folder_student").mkdir()
+    shutil.copy(out / "correct.ipynb", out / "folder_student" / "01_gan_basics.ipynb")
+    return {"invalid_json": {"points": zero, "reason_words": ["invalid JSON"]},
+            "empty": {"points": zero, "reason_words": ["empty file"]},
+            "not_nbformat": {"points": zero, "reason_words": ["not a valid notebook"]},
+            "folder_student": {"points": FULL, "reason_words": []}}
+
+
+CORPUS = {  # number -> (its cases, full points, what its student who hands in a text file wrote)
+    "01": (build, FULL, "my answers: 1) softplus 2) ...\n"),
+    "02": (build_02, FULL_02, "I did not do the notebook, sorry\n"),
+    "03": (build_03, FULL_03, "motion codes: a GRU; FD: see attached photo\n"),
+    "04": (build_04, FULL_04, "warp = grid_sample, loss = L1, I ran out of time\n"),
+    "05": (build_05, FULL_05, "PSNR is 10 log10(MAX^2 / MSE); the rest is in my head\n"),
+}
+
+
+def build_corpus(number: str, out: Path) -> dict:
+    """Write assignment ``number``'s corpus into ``out`` (emptied first); returns the expected grades."""
+    build_cases, full, text = CORPUS[number]
+    expected = write_cases(out, build_cases())
+    (out / "not_a_notebook.txt").write_text(text)
+    expected["not_a_notebook"] = {"points": {k: 0 for k in full}, "reason_words": ["not a notebook"]}
+    if number == "01":
+        expected.update(bad_files_01(out))
+    return expected
+
+
+def expected_path(number: str) -> Path:
+    return CORPORA / f"{number}_expected.json"
+
+
+def expected_text(expected: dict) -> str:
+    return json.dumps(expected, indent=1, sort_keys=True) + "\n"
+
+
+def main() -> None:
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=None, help="also write the notebooks into OUT/NN/")
+    args = parser.parse_args()
+    for number in CORPUS:
+        with tempfile.TemporaryDirectory() as scratch:
+            out = (args.out or Path(scratch)) / number
+            expected = build_corpus(number, out)
+        expected_path(number).write_text(expected_text(expected))
+        print(f"{number}: {len(expected)} submissions" + (f", written to {out}" if args.out else ""))
+
 
 if __name__ == "__main__":
     main()
