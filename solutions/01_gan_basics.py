@@ -215,10 +215,10 @@ def stub_networks(stale_gradients: bool = False):
     return G, D, torch.optim.SGD(G.parameters(), lr=0.1), torch.optim.SGD(D.parameters(), lr=0.1)
 
 
-def stub_step(G, D, opt_g, opt_d):
-    """Your train_step on the stubs (real x = 2, z = 1), with PyTorch's errors translated into the mistake they mean."""
+def explained(fn):
+    """fn(), with PyTorch's errors in a training step translated into the mistake they mean."""
     try:
-        return with_stub_losses(lambda: train_step(G, D, opt_g, opt_d, real=torch.tensor([[2.0]]), z=torch.tensor([[1.0]])))
+        return fn()
     except RuntimeError as error:
         if "modified by an inplace operation" in str(error):
             raise AssertionError(
@@ -231,6 +231,12 @@ def stub_step(G, D, opt_g, opt_d):
                 "so its backward went on into G and freed G's graph. Use D(fake.detach()) in D's loss. (PyTorch's "
                 "suggestion, retain_graph=True, is the wrong fix: it sends D's loss into G.)") from None
         raise
+
+
+def stub_step(G, D, opt_g, opt_d):
+    """Your train_step on the stubs (real x = 2, z = 1)."""
+    return explained(lambda: with_stub_losses(lambda: train_step(G, D, opt_g, opt_d, real=torch.tensor([[2.0]]),
+                                                                 z=torch.tensor([[1.0]]))))
 
 
 G, D, opt_g, opt_d = stub_networks()
@@ -303,11 +309,11 @@ def _one_step_g():
     return [p.detach() for p in G.parameters()]
 
 
-probe("losses and weights after 3 steps of a small GAN", lambda: with_stub_losses(_three_steps))
-probe("stale gradients are cleared", lambda: with_stub_losses(lambda: _stale_gradients("G", "D")))
-probe("opt_d.zero_grad(): gradients left in D are cleared", lambda: with_stub_losses(lambda: _stale_gradients("D")))
-probe("D's loss does not reach G (fakes detached, not retain_graph=True)", lambda: with_stub_losses(_gradients_reaching_g))
-probe("G's loss uses D after its update (no stale D)", lambda: with_stub_losses(_one_step_g))
+probe("losses and weights after 3 steps of a small GAN", lambda: explained(lambda: with_stub_losses(_three_steps)))
+probe("stale gradients are cleared", lambda: explained(lambda: with_stub_losses(lambda: _stale_gradients("G", "D"))))
+probe("opt_d.zero_grad(): gradients left in D are cleared", lambda: explained(lambda: with_stub_losses(lambda: _stale_gradients("D"))))
+probe("D's loss does not reach G (fakes detached, not retain_graph=True)", lambda: explained(lambda: with_stub_losses(_gradients_reaching_g)))
+probe("G's loss uses D after its update (no stale D)", lambda: explained(lambda: with_stub_losses(_one_step_g)))
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -250,16 +250,16 @@ def _gp_images():
     return gradient_penalty(critic, torch.randn(6, 1, 6, 6), torch.randn(6, 1, 6, 6), torch.rand(6))
 
 
-probe("linear critic, |w| = 13", lambda: gradient_penalty(lambda x: x @ torch.tensor([5.0, 12.0]), torch.randn(10, 2),
-                                                          torch.randn(10, 2), torch.rand(10)))
-probe("small MLP critic, weight 5", _gp_mlp_value)
-probe("gradient w.r.t. the critic's parameters", _gp_parameter_gradient)
 def _gp_two_points():
     torch.manual_seed(6)  # 2 samples of 2 features: an eps that is not reshaped broadcasts along the features, silently
     critic = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 1), nn.Flatten(0))
     return gradient_penalty(critic, torch.randn(2, 2), torch.randn(2, 2), torch.tensor([0.1, 0.9]))
 
 
+probe("linear critic, |w| = 13", lambda: gradient_penalty(lambda x: x @ torch.tensor([5.0, 12.0]), torch.randn(10, 2),
+                                                          torch.randn(10, 2), torch.rand(10)))
+probe("small MLP critic, weight 5", _gp_mlp_value)
+probe("gradient w.r.t. the critic's parameters", _gp_parameter_gradient)
 probe("image critic", _gp_images)
 probe("a critic with slope below 1 is penalised (two-sided)", lambda: gradient_penalty(
     lambda x: x @ torch.tensor([0.2, -0.1]), torch.randn(6, 2), torch.randn(6, 2), torch.rand(6)))
