@@ -143,25 +143,33 @@ def test_the_tuning_table_shows_default_best_and_control():
     runs = [_record("spectral norm + hinge", label, s, modes) for label, modes in zip(labels, (0, 1, 8)) for s in range(2)]
     best_name = f"spectral norm + hinge: {labels[2]}"
     controls = [{**_record("plain GAN", "x", s, 1), "for": best_name} for s in range(2)]
-    rows = mode_collapse.tuning_table({"grid": {"runs": runs, "controls": controls}})
+    rows = mode_collapse.tuning_table({"grid": {"seeds": [0, 1], "runs": runs, "controls": controls}})
     assert [(r["row"], r["modes_mean"]) for r in rows] == [("default", 0), ("best", 8), ("control", 1)]
     assert "control" in mode_collapse.format_tuning_table(rows)
 
 
-def test_the_recorded_tuning_ships_inside_the_package_and_is_complete():
+def test_the_recorded_tuning_ships_inside_the_package_and_every_tabled_remedy_is_complete():
     record = mode_collapse.recorded()
-    seeds = record["grid"]["seeds"]
-    for remedy, settings in mode_collapse.GRID.items():
-        for label, _ in settings:
-            got = sorted(r["seed"] for r in record["grid"]["runs"] if r["remedy"] == remedy and r["label"] == label)
-            assert got == sorted(seeds), f"{remedy}: {label} has seeds {got}, expected {seeds}"
-    for row in mode_collapse.tuning_table(record):
-        if row["row"] == "best" and "control" not in row:
-            best = dict(mode_collapse.grid()[row["remedy"]])[row["setting"]]
-            has_control = any(r["row"] == "control" and r["remedy"] == row["remedy"] for r in mode_collapse.tuning_table(record))
-            assert has_control == (mode_collapse.control_for(best) is not None), row["remedy"]
-    assert {r["name"] for r in record["longer"]["runs"]} and {r["name"] for r in record["digits"]["runs"]} == set(
-        mode_collapse.ARCHITECTURES)
+    seeds, runs = record["grid"]["seeds"], record["grid"]["runs"]
+    labels = {remedy: [label for label, _ in settings] for remedy, settings in mode_collapse.GRID.items()}
+    for r in runs:  # every recorded run is a setting of the grid, on a seed of the record, at its budget
+        assert r["label"] in labels[r["remedy"]] and r["seed"] in seeds and r["steps"] == record["grid"]["steps"], r["name"]
+    tabled = {row["remedy"] for row in mode_collapse.tuning_table(record)}
+    for remedy, (done, needed) in mode_collapse.progress(record).items():
+        assert (remedy in tabled) == (done == needed), remedy
+        if remedy in tabled:
+            for label in labels[remedy]:
+                got = sorted(r["seed"] for r in runs if r["remedy"] == remedy and r["label"] == label)
+                assert got == sorted(seeds), f"{remedy}: {label} has seeds {got}, expected {seeds}"
+    assert {"plain GAN", "L2 weight decay", "L1 penalty"} <= tabled  # the baseline and the article's remedies
+
+
+def test_a_partial_record_tables_only_the_complete_remedies():
+    labels = [label for label, _ in mode_collapse.GRID["L1 penalty"]]
+    record = {"grid": {"seeds": [0, 1], "runs": [_record("L1 penalty", label, s, 3) for label in labels for s in (0, 1)]
+                       + [_record("R1 penalty", mode_collapse.GRID["R1 penalty"][0][0], 0, 5)]}}
+    assert mode_collapse.progress(record)["L1 penalty"] == (6, 6) and mode_collapse.progress(record)["R1 penalty"] == (1, 6)
+    assert {row["remedy"] for row in mode_collapse.tuning_table(record)} == {"L1 penalty"}
 
 
 # --- MSG-GAN on digits ----------------------------------------------------------------------

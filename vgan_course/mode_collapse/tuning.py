@@ -75,6 +75,14 @@ def recorded(name: str = "02_tuning.json") -> dict:
     return json.loads(text)
 
 
+def progress(record: dict) -> dict[str, tuple[int, int]]:
+    """remedy -> (runs recorded, runs its grid needs: settings x seeds). The benchmark resumes where it stopped,
+    so a record can be partial; only the remedies with every run recorded enter :func:`tuning_table`."""
+    runs, seeds = record["grid"]["runs"], record["grid"]["seeds"]
+    return {remedy: (sum(r["remedy"] == remedy and r["seed"] in seeds for r in runs), len(settings) * len(seeds))
+            for remedy, settings in GRID.items()}
+
+
 def _summary(runs: list[dict]) -> dict:
     modes = [r["modes_covered"] for r in runs]
     return {"seeds": len(runs), "modes_mean": statistics.mean(modes), "modes_min": min(modes), "modes_max": max(modes),
@@ -94,9 +102,10 @@ def best_label(runs: list[dict], remedy: str) -> str:
 
 
 def tuning_table(record: dict) -> list[dict]:
-    """Per remedy: its shared default, its best setting and, where D steps change, the control (plain GAN)."""
+    """Per remedy whose grid is fully recorded: its shared default, its best setting and, where the best setting
+    changes the optimizer or the D steps, the control (plain GAN) if recorded."""
     runs, controls, rows = record["grid"]["runs"], record["grid"].get("controls", []), []
-    for remedy in dict.fromkeys(r["remedy"] for r in runs):
+    for remedy in [remedy for remedy, (done, needed) in progress(record).items() if done >= needed]:
         default = GRID[remedy][0][0]
         best = best_label(runs, remedy)
         for which, label in [("default", default)] + ([("best", best)] if best != default else []):
