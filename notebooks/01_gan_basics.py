@@ -231,7 +231,7 @@ claims.record_table("01", "2-D GAN on the ring of 8", [{"modes_covered": coverag
                                                         "near_the_data": round(near_fraction(trained), 4)}])
 
 # %% [markdown]
-# How many modes did it cover? That number moves a lot from seed to seed (README's results table
+# How many modes did it cover? That number moves a lot from seed to seed (docs/results.md
 # shows the spread the benchmark saw), so the lesson records it rather than claiming a bound it
 # could only meet by being vague. What we can check is that the counter itself tells coverage from
 # collapse: samples of the data cover all 8 modes, and a generator that put everything on one
