@@ -7,11 +7,12 @@ The tests build the notebooks at test time (:func:`build_corpus`, into a tempora
 the released assignments in ``assignments/``; only ``NN_expected.json`` is committed, and a test
 checks that it is what this file defines. Every submission starts from the released assignment
 with the solution's answers filled in, then one thing is changed: a wrong answer of a known kind,
-or a bad or hostile submission. To add one, add a line to that assignment's ``build*`` function:
+or a bad or hostile submission. To add one, add a line to that assignment's ``build_NN`` function:
 
     case("name", answer("answer_cell_id", SOURCE), {"part_tests": points}, ["words of the reason"])
 
-(the parts not named keep full points), then run this file to update ``NN_expected.json``.
+(the parts not named keep full points), then run this file to update ``NN_expected.json``; the
+walk-through is in docs/grading.md ("The grading corpus").
 ``NN_expected.json`` holds the points each must get per part and words its reason must contain.
 Assignment 01's corpus is the thorough one (bad files, crashes, hostile code); 02's adds the
 mistakes students make with losses and penalties, 03's those made with motion codes, (2+1)-D
@@ -201,19 +202,8 @@ except Exception as error:
     print("blocked:", error)'''
 
 
-def build() -> dict:
-    base = answered()
-    cases: dict[str, tuple[nbformat.NotebookNode | bytes | str, dict, list[str]]] = {}
-
-    def case(name, change=None, points=None, words=(), suffix=".ipynb"):
-        nb = copy.deepcopy(base)
-        if change:
-            change(nb)
-        cases[name] = (nb, {**FULL, **(points or {})}, list(words), suffix)
-
-    case("correct")
-    case("blank", lambda nb: [replace_answer(nb, g, "# YOUR CODE HERE\nraise NotImplementedError()") for g in ALL_WRONG],
-         {k: 0 for k in FULL}, ["NotImplementedError"])
+def build_01() -> dict:
+    cases, case = corpus_builder("01_gan_basics", FULL, ALL_WRONG)
     case("swapped_d_loss", lambda nb: replace_answer(nb, "d_loss", D_WRONG_SWAPPED), {"d_loss_tests": 0}, ["expected"])
     case("unstable_d_loss", lambda nb: replace_answer(nb, "d_loss", D_UNSTABLE), {"d_loss_tests": 1.2}, ["extreme logits"])
     case("minimax_g_loss", lambda nb: replace_answer(nb, "g_loss", G_MINIMAX), {"g_loss_tests": 0}, ["expected"])
@@ -267,13 +257,12 @@ def build() -> dict:
          {"g_loss_tests": 0, "train_step_tests": 0, "up_block_tests": 0, "modes_tests": 0}, ["ended early"])
     case("redefines_checks", lambda nb: hostile(nb, REDEFINE_CHECKS), {k: 0 for k in FULL}, ["expected"])
     case("fake_results", lambda nb: hostile(nb, FAKE_RESULTS), {k: 0 for k in FULL}, ["channel"])
-    case("reads_solutions", lambda nb: hostile(nb, READ_SOLUTIONS), {k: 0 for k in FULL}, ["expected"])
 
     def edit_solutions(nb):
         hostile(nb, EDIT_SOLUTIONS)
-        replace_answer(nb, "d_loss", EDIT_SOLUTIONS + "\n\n" + base_source["d_loss"])
+        replace_answer(nb, "d_loss", EDIT_SOLUTIONS + "\n\n" + correct_d_loss)
 
-    base_source = {gid: cell(base, gid).source for gid in ALL_WRONG}
+    correct_d_loss = cell(answered(), "d_loss").source
     case("edits_solutions", edit_solutions, {"g_loss_tests": 0, "train_step_tests": 0, "up_block_tests": 0, "modes_tests": 0})
     return cases
 
@@ -770,7 +759,7 @@ def bad_files_01(out: Path) -> dict:
 
 
 CORPUS = {  # number -> (its cases, full points, what its student who hands in a text file wrote)
-    "01": (build, FULL, "my answers: 1) softplus 2) ...\n"),
+    "01": (build_01, FULL, "my answers: 1) softplus 2) ...\n"),
     "02": (build_02, FULL_02, "I did not do the notebook, sorry\n"),
     "03": (build_03, FULL_03, "motion codes: a GRU; FD: see attached photo\n"),
     "04": (build_04, FULL_04, "warp = grid_sample, loss = L1, I ran out of time\n"),

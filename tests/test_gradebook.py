@@ -124,25 +124,64 @@ def test_a_csv_that_is_not_this_gradebook_is_refused(tmp_path):
         write(tmp_path)
 
 
-def test_bad_paths_are_refused_before_grading(tmp_path, capsys, monkeypatch):
+@pytest.fixture()
+def one_submission(tmp_path, monkeypatch) -> Path:
+    """A folder holding one submission; the test fails if any notebook runs."""
     from vgan_course.grading import grader
 
     def no_grading(*args, **kwargs):
-        raise AssertionError("grading started before the paths were checked")
+        raise AssertionError("grading started before the command line was checked")
 
     monkeypatch.setattr(grader, "reference_values", no_grading)
     submissions = tmp_path / "submissions"
     submissions.mkdir()
     (submissions / "alice.ipynb").write_text("{}")
+    return submissions
+
+
+def refusal(capsys, submissions: Path, *flags: str) -> str:
+    """``grade`` with ``flags`` exits 1 with one line on stderr; returns that line."""
+    code = cli.main(["grade", str(submissions), "--assignment", "01", "--solutions", str(ROOT / "solutions"), *flags])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1, err
+    return err
+
+
+def test_bad_paths_are_refused_before_grading(tmp_path, capsys, one_submission):
     (tmp_path / "a_file").write_text("")
     cases = {"is a folder": ["--out", str(tmp_path)],
              "does not exist": ["--out", str(tmp_path / "missing" / "grades.csv")],
-             "inside the submissions folder": ["--out", str(submissions / "grades.csv")],
+             "inside the submissions folder": ["--out", str(one_submission / "grades.csv")],
              "is not a folder": ["--out", str(tmp_path / "grades.csv"), "--feedback", str(tmp_path / "a_file")]}
     for words, flags in cases.items():
-        code = cli.main(["grade", str(submissions), "--assignment", "01", "--solutions", str(ROOT / "solutions"), *flags])
-        err = capsys.readouterr().err
-        assert code == 1 and words in err and err.count("\n") == 1, err
+        assert words in refusal(capsys, one_submission, *flags)
+
+
+@pytest.mark.parametrize("flags, words", [(["--timeout", "-5"], "--timeout must be at least 1 s"),
+                                           (["--timeout", "nan"], "--timeout must be"),
+                                           (["--cell-timeout", "0"], "--cell-timeout must be at least 1 s"),
+                                           (["--memory-mb", "10"], "--memory-mb must be at least 1024 MB"),
+                                           (["--scratch-mb", "0"], "--scratch-mb must be at least 16 MB"),
+                                           (["--jobs", "0"], "--jobs must be at least 1")])
+def test_impossible_limits_are_refused_before_grading(tmp_path, capsys, one_submission, flags, words):
+    """Not blamed on the solution: no run starts, the message names the flag and the value given."""
+    err = refusal(capsys, one_submission, "--out", str(tmp_path / "grades.csv"), *flags)
+    assert words in err and flags[1] in err and "solution" not in err
+    assert not (tmp_path / "grades.csv").exists()
+
+
+@pytest.mark.parametrize("args, words", [(["sync", "nosuch"], "nosuch: expected py:percent twins"),
+                                          (["release", "99"], "expected one notebook 99*.ipynb"),
+                                          (["release", "--solutions", "notebooks"], "has no graded cells"),
+                                          (["release", "01", "--out", "/proc/x"], "cannot write /proc/x"),
+                                          (["release", "--student-dir", "/proc/x"], "cannot write /proc/x")])
+def test_release_and_sync_mistakes_are_one_line(args, words, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)  # the default --solutions; a mistaken release must not write assignments/ here
+    before = {p: p.stat().st_mtime_ns for p in (ROOT / "assignments").iterdir()}
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err, err
+    assert {p: p.stat().st_mtime_ns for p in (ROOT / "assignments").iterdir()} == before
 
 
 def stamped_assignment(tmp_path: Path) -> Path:

@@ -14,13 +14,17 @@ def sync_notebooks(paths: list[Path], force: bool = False) -> list[Path]:
     """Write each py:percent twin's ``.ipynb``, without outputs; returns the notebooks written.
 
     The ``.py`` file is the source a person edits and reviews; the ``.ipynb`` is generated and
-    stamped (:mod:`.generated`). Raises :class:`.generated.EditedError` before writing anything
-    if a notebook was edited since it was generated, unless ``force``.
+    stamped (:mod:`.generated`). Raises, before writing anything, ``ValueError`` for a path that is
+    neither a ``.py`` twin nor a folder, and :class:`.generated.EditedError` if a notebook was edited
+    since it was generated, unless ``force``.
     """
     import jupytext
 
     from .generated import stamped, write_all
 
+    missing = [str(p) for p in paths if not p.is_dir() and not (p.is_file() and p.suffix == ".py")]
+    if missing:
+        raise ValueError(f"{', '.join(missing)}: expected py:percent twins (NAME.py) or folders of them")
     texts = {}
     for path in paths:
         for twin in sorted(path.glob("*.py")) if path.is_dir() else [path]:
@@ -38,7 +42,7 @@ def sync(paths: list[Path], force: bool) -> int:
 
     try:
         written = sync_notebooks(paths, force)
-    except EditedError as error:
+    except (EditedError, ValueError, OSError) as error:
         return _refuse("sync", error)
     for path in written:
         print(f"wrote {path}")
@@ -63,7 +67,7 @@ def release(names: list[str], solutions: Path, out: Path, student_dir: Path | No
             raise ValueError(f"no solution notebooks in {solutions}")
         tasks = [assignment.load(path) for path in paths]
         written = write_all({out / f"{task.name}.ipynb": assignment.released_text(task) for task in tasks}, force)
-    except (EditedError, ValueError) as error:
+    except (EditedError, ValueError, OSError) as error:
         return _refuse("release", error)
     for task in tasks:
         target = out / f"{task.name}.ipynb"
@@ -77,12 +81,12 @@ def grade(args: argparse.Namespace) -> int:
     from .runner import Limits
 
     try:
-        task = assignment.load(assignment.find_solution(args.assignment, args.solutions))
         limits = Limits(seconds=args.timeout, cell_seconds=args.cell_timeout, memory_mb=args.memory_mb,
-                        scratch_mb=args.scratch_mb, jobs=max(1, args.jobs))
+                        scratch_mb=args.scratch_mb, jobs=args.jobs)
+        task = assignment.load(assignment.find_solution(args.assignment, args.solutions))
         results = grader.grade_folder(args.submissions, task, args.out, args.feedback, limits,
                                       sandboxed=not args.no_sandbox, force=args.force)
-    except (ValueError, RuntimeError) as error:  # bad paths, hand edits, no sandbox, a broken solution
+    except (ValueError, RuntimeError) as error:  # bad limits or paths, hand edits, no sandbox, a broken solution
         return _refuse("grade", error)
     for r in results:
         print(f"{r.student:<24} {r.total:>6g} / {task.auto_points:g}  {r.status}")
@@ -102,6 +106,8 @@ def sandbox_line() -> str:
 
 
 def _refuse(command: str, error: Exception) -> int:
+    if isinstance(error, OSError) and error.filename is not None:  # not "[Errno 2] ...": what, and where
+        error = f"cannot write {error.filename}: {error.strerror}"
     message = " ".join(str(error).split())  # one line, whatever the error held
     print(f"vgan-course {command}: {message}", file=sys.stderr)
     return 1

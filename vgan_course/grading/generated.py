@@ -65,10 +65,12 @@ def edited(path: Path, new_text: str) -> bool:
 
 def write_all(texts: dict[Path, str], force: bool = False) -> list[Path]:
     """Write each ``path -> text`` that changes; first refuse (:class:`EditedError`) if any would
-    lose an edit, unless ``force``. Returns the paths written."""
+    lose an edit, unless ``force``. Returns the paths written; ``OSError`` if a folder cannot be made."""
     stale = [path for path, text in texts.items() if edited(path, text)]
     if stale and not force:
         raise EditedError(stale)
+    for folder in sorted({path.parent for path in texts}):  # an unwritable place fails here, before any file
+        folder.mkdir(parents=True, exist_ok=True)
     written = []
     for path, text in texts.items():
         if not path.exists() or path.read_text(encoding="utf-8", errors="replace") != text:

@@ -71,9 +71,11 @@ def reference_values(assignment: Assignment, limits: Limits, sandboxed: bool, pr
     values = probe_values(run, cells)
     problems = [f"{part}/{name}: {r['error']}" for (part, name), r in values.items() if r["error"]]
     problems += [f"cell {r['index']} ({r['part']}): {r['error']}" for r in run.records if r["kind"] == "error"]
-    if problems or run.timed_out or not any(r["kind"] == "done" for r in run.records):
-        raise RuntimeError(f"the solution {assignment.path.name} does not run cleanly under the grader: "
-                           + ("; ".join(problems) or f"exit code {run.returncode}, timed out {run.timed_out}"))
+    stop = _stop_reason(run, cells, limits)
+    if problems or stop:
+        raise RuntimeError(f"the solution {assignment.path.name} does not run cleanly under the grader with "
+                           f"{limits.describe()}: " + "; ".join(problems + [stop] if stop else problems)
+                           + (" (raise the limits?)" if run.timed_out or run.returncode else ""))
     return values
 
 

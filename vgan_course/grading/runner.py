@@ -9,6 +9,7 @@ nothing about grades.
 from __future__ import annotations
 
 import json
+import math
 import os
 import select
 import signal
@@ -22,11 +23,16 @@ from pathlib import Path
 from . import channel, sandbox
 
 MAX_CHANNEL_BYTES = 64 * 2**20
+MIN_MEMORY_MB = 1024  # importing torch alone maps about 700 MB of address space
 
 
 @dataclass
 class Limits:
-    """Per-submission limits (each a flag of ``vgan-course grade``)."""
+    """Per-submission limits (most a flag of ``vgan-course grade``).
+
+    Limits under which no notebook could run (a negative time, too little memory to import torch)
+    raise ``ValueError`` when made, naming the flag, the least it accepts and the value given.
+    """
 
     seconds: float = 300.0  # wall clock for the whole submission
     cell_seconds: float = 60.0  # CPU time of any one cell
@@ -35,6 +41,21 @@ class Limits:
     scratch_mb: int = 256  # its writable folder (a tmpfs: memory)
     processes: int = 64  # processes and threads it may run at once (the sandbox's uid)
     jobs: int = max(1, os.cpu_count() or 1)  # submissions graded at once
+
+    def __post_init__(self) -> None:
+        least = {"seconds": ("--timeout", 1, "s"), "cell_seconds": ("--cell-timeout", 1, "s"),
+                 "memory_mb": ("--memory-mb", MIN_MEMORY_MB, "MB"), "scratch_mb": ("--scratch-mb", 16, "MB"),
+                 "jobs": ("--jobs", 1, ""), "output_mb": ("output_mb", 1, "MB"), "processes": ("processes", 8, "")}
+        for name, (flag, minimum, unit) in least.items():
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not math.isfinite(value) or value < minimum:
+                raise ValueError(f"{flag} must be at least {minimum}{' ' + unit if unit else ''} for any notebook "
+                                 f"to run, got {value!r}")
+
+    def describe(self) -> str:
+        """The limits as the flags that set them."""
+        return (f"--timeout {self.seconds:g}, --cell-timeout {self.cell_seconds:g}, --memory-mb {self.memory_mb}, "
+                f"--scratch-mb {self.scratch_mb}")
 
     def rlimits(self) -> dict[str, int]:
         """The child's resource limits (:func:`.child.apply_limits`)."""

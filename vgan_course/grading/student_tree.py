@@ -55,10 +55,11 @@ def write_student_tree(out: Path, solutions: Path, force: bool = False) -> list[
     root = course_root()
     if root.resolve().is_relative_to(out.resolve()) or out.resolve().is_relative_to(root / "solutions"):
         raise ValueError(f"--student-dir {out} would hold the course itself or its solutions: choose a folder outside it")
+    out.mkdir(parents=True, exist_ok=True)  # OSError here, before anything is written, if it cannot be
     files = student_files(solutions, root)
     record_file = out / RECORD
     record = json.loads(record_file.read_text()) if record_file.exists() else None
-    if record is None and out.exists() and any(out.iterdir()) and not force:
+    if record is None and any(out.iterdir()) and not force:
         raise ValueError(f"--student-dir {out} is not empty and was not written by vgan-course release: "
                          "choose an empty folder, or pass --force")
     record = record or {}
