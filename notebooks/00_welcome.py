@@ -74,8 +74,13 @@ if "google.colab" in sys.modules:
 # (default 0) seeds everything. On Colab choose *Runtime → Change runtime type → GPU*.
 #
 # Every claim a lesson makes ("this loss halves the flicker") is **computed** in a cell and
-# checked with `claim(...)`: it must hold in the `cpu` and `gpu` profiles for any seed. In
-# `smoke` most claims are only recorded, since a few steps of training prove nothing.
+# checked with `claim(...)`: a claim that does not hold stops the lesson in the `cpu` and `gpu`
+# profiles. "Holds" means what was checked, no more: the course's benchmark runs every lesson in
+# the `cpu` profile with `VGAN_SEED` 0 to 4 (docs/results.md lists each claim's bound and
+# the range it measured), and a bound is set so that it held on those seeds with a margin, never
+# tuned to one lucky seed. Another seed can still land outside a bound; if yours does, the claim
+# says so and shows the number. In `smoke` most claims are only recorded, since a few steps of
+# training prove nothing.
 
 # %%
 import torch

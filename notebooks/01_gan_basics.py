@@ -224,12 +224,33 @@ print(f"untrained: near the data {near_fraction(untrained):.2f}")
 print(f"trained:   near the data {near_fraction(trained):.2f}, high quality {coverage.high_quality_fraction:.2f}, "
       f"modes covered {coverage.modes_covered}/8, samples per mode {coverage.counts.tolist()}")
 claims.claim("01", "2-D GAN: share of samples near a mode", near_fraction(trained), at_least=0.75)
-claims.claim("01", "2-D GAN: gain in near share over the untrained G", near_fraction(trained) - near_fraction(untrained), at_least=0.6)
+claims.claim("01", "control: untrained G, share of samples near a mode", near_fraction(untrained), at_most=0.2)
 claims.claim("01", "2-D GAN: high-quality fraction", coverage.high_quality_fraction, at_least=0.15)
-claims.claim("01", "2-D GAN: modes covered (of 8; often fewer: mode collapse)", coverage.modes_covered, at_least=1)
+claims.record_table("01", "2-D GAN on the ring of 8", [{"modes_covered": coverage.modes_covered,
+                                                        "high_quality": round(coverage.high_quality_fraction, 4),
+                                                        "near_the_data": round(near_fraction(trained), 4)}])
 
 # %% [markdown]
-# The generator puts most of its mass on the data. The high-quality fraction is lower, and it
+# How many modes did it cover? That number moves a lot from seed to seed (docs/results.md
+# shows the spread the benchmark saw), so the lesson records it rather than claiming a bound it
+# could only meet by being vague. What we can check is that the counter itself tells coverage from
+# collapse: samples of the data cover all 8 modes, and a generator that put everything on one
+# mode would cover 1.
+
+# %%
+data_coverage = metrics.mode_coverage(ring.sample(2000, generator=torch.Generator().manual_seed(1)), ring)
+one_mode = ring.means[3] + ring.std * torch.randn(2000, 2, generator=torch.Generator().manual_seed(2))
+collapsed_coverage = metrics.mode_coverage(one_mode, ring)
+print(f"data: {data_coverage.modes_covered}/8 modes, high quality {data_coverage.high_quality_fraction:.2f};  "
+      f"everything on one mode: {collapsed_coverage.modes_covered}/8, high quality {collapsed_coverage.high_quality_fraction:.2f}")
+claims.claim("01", "control: samples of the data, modes covered", data_coverage.modes_covered, at_least=8,
+             assert_in_smoke=True)
+claims.claim("01", "control: all samples on one mode, modes covered", collapsed_coverage.modes_covered, at_most=1,
+             assert_in_smoke=True)
+
+# %% [markdown]
+# So the generator puts most of its mass on the data (an untrained one puts almost none there).
+# The high-quality fraction is lower, and it
 # jumps from run to run and from step to step: the generator keeps circling around the modes
 # instead of settling on them (lesson 02 draws these dynamics). And look at *modes covered*: with some seeds
 # it reaches all 8, with others only a few; and if you rerun with another `VGAN_SEED` the missing

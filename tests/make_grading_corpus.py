@@ -104,6 +104,39 @@ MODES_LOOP = '''def modes_covered(samples, means, std, n_std=3.0, min_count=1):
 MODES_NO_MIN_COUNT = '''def modes_covered(samples, means, std, n_std=3.0, min_count=1):
     distance, nearest = torch.cdist(samples, means).min(dim=1)
     return len(set(nearest[distance <= n_std * std].tolist()))'''
+# the classic mistakes of issue 21, each caught by a visible check and a named hidden test
+D_BCE_ON_SIGMOID = '''def discriminator_loss(real_logits, fake_logits):
+    real, fake = torch.sigmoid(real_logits), torch.sigmoid(fake_logits)
+    return F.binary_cross_entropy(real, torch.ones_like(real)) + F.binary_cross_entropy(fake, torch.zeros_like(fake))'''
+STEP_NO_OPT_D_ZERO_GRAD = '''def train_step(G, D, opt_g, opt_d, real, z):
+    fake = G(z)
+    loss_d = discriminator_loss(D(real), D(fake.detach()))
+    loss_d.backward(); opt_d.step()  # opt_d.zero_grad() forgotten: D's gradients pile up
+    loss_g = generator_loss_nonsaturating(D(fake))
+    opt_g.zero_grad(); loss_g.backward(); opt_g.step()
+    return loss_d.item(), loss_g.item()'''
+STEP_RETAIN_GRAPH = '''def train_step(G, D, opt_g, opt_d, real, z):
+    fake = G(z)
+    loss_d = discriminator_loss(D(real), D(fake))  # fakes not detached: D's loss reaches G
+    opt_d.zero_grad(); loss_d.backward(retain_graph=True); opt_d.step()
+    loss_g = generator_loss_nonsaturating(D(fake))
+    opt_g.zero_grad(); loss_g.backward(); opt_g.step()
+    return loss_d.item(), loss_g.item()'''
+STEP_STALE_D_ONE_PASS = '''def train_step(G, D, opt_g, opt_d, real, z):
+    fake = G(z)
+    fake_logits = D(fake)  # one pass of D for both losses: G's loss sees D from before its step
+    loss_d = discriminator_loss(D(real), fake_logits)
+    loss_g = generator_loss_nonsaturating(fake_logits)
+    opt_d.zero_grad(); loss_d.backward(retain_graph=True); opt_d.step()
+    opt_g.zero_grad(); loss_g.backward(); opt_g.step()
+    return loss_d.item(), loss_g.item()'''
+BLOCK_UPSAMPLE_CONV = '''def upsample_block(c_in, c_out):
+    return nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(c_in, c_out, 3, 1, 1, bias=False),
+                         nn.BatchNorm2d(c_out), nn.ReLU())'''
+MODES_STRICT = '''def modes_covered(samples, means, std, n_std=3.0, min_count=1):
+    distance, nearest = torch.cdist(samples, means).min(dim=1)
+    counts = torch.bincount(nearest[distance <= n_std * std], minlength=len(means))
+    return int((counts > min_count).sum())  # > where "at least" means >='''
 ALL_WRONG = {
     "d_loss": "def discriminator_loss(real_logits, fake_logits):\n    return torch.tensor(0.0)",
     "g_loss": "def generator_loss_nonsaturating(fake_logits):\n    return torch.tensor(0.0)",
@@ -172,14 +205,25 @@ except Exception as error:
 def build_01() -> dict:
     cases, case = corpus_builder("01_gan_basics", FULL, ALL_WRONG)
     case("swapped_d_loss", lambda nb: replace_answer(nb, "d_loss", D_WRONG_SWAPPED), {"d_loss_tests": 0}, ["expected"])
-    case("unstable_d_loss", lambda nb: replace_answer(nb, "d_loss", D_UNSTABLE), {"d_loss_tests": 1.5}, ["extreme logits"])
+    case("unstable_d_loss", lambda nb: replace_answer(nb, "d_loss", D_UNSTABLE), {"d_loss_tests": 1.2}, ["extreme logits"])
     case("minimax_g_loss", lambda nb: replace_answer(nb, "g_loss", G_MINIMAX), {"g_loss_tests": 0}, ["expected"])
     case("stale_d_in_g_step", lambda nb: replace_answer(nb, "train_step", STEP_STALE_D), {"train_step_tests": 0}, ["3 steps"])
-    case("no_zero_grad", lambda nb: replace_answer(nb, "train_step", STEP_NO_ZERO_GRAD), {"train_step_tests": 0}, ["stale gradients"])
+    case("no_zero_grad", lambda nb: replace_answer(nb, "train_step", STEP_NO_ZERO_GRAD), {"train_step_tests": 1.2}, ["stale gradients"])
     case("bias_in_block", lambda nb: replace_answer(nb, "up_block", BLOCK_BIAS), {"up_block_tests": 1.5}, ["parameter count"])
     case("wrong_stride", lambda nb: replace_answer(nb, "up_block", BLOCK_STRIDE), {"up_block_tests": 1}, ["output shape"])
     case("modes_loop", lambda nb: replace_answer(nb, "modes", MODES_LOOP))
-    case("modes_no_min_count", lambda nb: replace_answer(nb, "modes", MODES_NO_MIN_COUNT), {"modes_tests": 1.33}, ["min_count"])
+    case("modes_no_min_count", lambda nb: replace_answer(nb, "modes", MODES_NO_MIN_COUNT), {"modes_tests": 1.0}, ["min_count"])
+    case("bce_on_sigmoid", lambda nb: replace_answer(nb, "d_loss", D_BCE_ON_SIGMOID), {"d_loss_tests": 1.2},
+         ["binary cross-entropy"])
+    case("no_opt_d_zero_grad", lambda nb: replace_answer(nb, "train_step", STEP_NO_OPT_D_ZERO_GRAD), {"train_step_tests": 1.2},
+         ["opt_d.zero_grad()"])
+    case("retain_graph_instead_of_detach", lambda nb: replace_answer(nb, "train_step", STEP_RETAIN_GRAPH),
+         {"train_step_tests": 2.4}, ["retain_graph"])
+    case("stale_d_one_pass", lambda nb: replace_answer(nb, "train_step", STEP_STALE_D_ONE_PASS), {"train_step_tests": 0},
+         ["stale D"])
+    case("upsample_and_conv", lambda nb: replace_answer(nb, "up_block", BLOCK_UPSAMPLE_CONV), {"up_block_tests": 0.5},
+         ["Upsample + Conv2d"])
+    case("min_count_strict", lambda nb: replace_answer(nb, "modes", MODES_STRICT), {"modes_tests": 1.0}, [">="])
     case("missing_function", lambda nb: replace_answer(nb, "d_loss", D_WRONG_SWAPPED.replace("discriminator_loss", "disc_loss")),
          {"d_loss_tests": 0}, ["NameError"])
     case("syntax_error", lambda nb: replace_answer(nb, "g_loss", "def generator_loss_nonsaturating(fake_logits)\n    return 0"),
@@ -298,6 +342,19 @@ R1_NOT_SQUARED = '''def r1_penalty(D, real, gamma=10.0):
     x = real.detach().requires_grad_(True)
     (gradient,) = torch.autograd.grad(D(x).sum(), x, create_graph=True)
     return 0.5 * gamma * gradient.flatten(1).norm(dim=1).mean()'''
+NS_BCE_ON_SIGMOID = '''def nonsaturating_losses(real_logits, fake_logits):
+    real, fake = torch.sigmoid(real_logits), torch.sigmoid(fake_logits)
+    loss_d = F.binary_cross_entropy(real, torch.ones_like(real)) + F.binary_cross_entropy(fake, torch.zeros_like(fake))
+    return loss_d, F.binary_cross_entropy(fake, torch.ones_like(fake))'''
+GP_ONE_SIDED = '''def gradient_penalty(critic, real, fake, eps, weight=10.0):
+    eps = eps.view(-1, *[1] * (real.dim() - 1))
+    x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(True)
+    (gradient,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
+    return weight * (torch.relu(gradient.flatten(1).norm(dim=1) - 1) ** 2).mean()  # one-sided: slopes below 1 go free'''
+GP_EPS_NOT_RESHAPED = '''def gradient_penalty(critic, real, fake, eps, weight=10.0):
+    x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(True)  # eps (batch,) against (batch, 2)
+    (gradient,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
+    return weight * ((gradient.flatten(1).norm(dim=1) - 1) ** 2).mean()'''
 ALL_WRONG_02 = {
     "ns_losses": "def nonsaturating_losses(real_logits, fake_logits):\n    return torch.tensor(0.0), torch.tensor(0.0)",
     "hinge_losses": "def hinge_losses(real_logits, fake_logits):\n    return torch.tensor(0.0), torch.tensor(0.0)",
@@ -309,13 +366,17 @@ ALL_WRONG_02 = {
 def build_02() -> dict:
     cases, case = corpus_builder("02_adversarial_objective", FULL_02, ALL_WRONG_02)
     case("minimax_generator", lambda nb: replace_answer(nb, "ns_losses", NS_MINIMAX), {"ns_losses_tests": 0}, ["expected"])
-    case("unstable_logs", lambda nb: replace_answer(nb, "ns_losses", NS_UNSTABLE), {"ns_losses_tests": 1.5}, ["extreme logits"])
+    case("unstable_logs", lambda nb: replace_answer(nb, "ns_losses", NS_UNSTABLE), {"ns_losses_tests": 1.2}, ["extreme logits"])
     case("hinge_margin_on_generator", lambda nb: replace_answer(nb, "hinge_losses", HINGE_G_MARGIN), {"hinge_losses_tests": 0})
     case("hinge_signs_swapped", lambda nb: replace_answer(nb, "hinge_losses", HINGE_SWAPPED), {"hinge_losses_tests": 0})
-    case("gp_without_create_graph", lambda nb: replace_answer(nb, "gp", GP_NO_GRAPH), {"gp_tests": 2.25},
+    case("gp_without_create_graph", lambda nb: replace_answer(nb, "gp", GP_NO_GRAPH), {"gp_tests": 2.5},
          ["gradient w.r.t. the critic"])
-    case("gp_norm_over_channels_only", lambda nb: replace_answer(nb, "gp", GP_NORM_DIM1), {"gp_tests": 2.25}, ["image critic"])
-    case("gp_ignores_given_eps", lambda nb: replace_answer(nb, "gp", GP_OWN_EPS), {"gp_tests": 0.75}, ["small MLP"])
+    case("gp_norm_over_channels_only", lambda nb: replace_answer(nb, "gp", GP_NORM_DIM1), {"gp_tests": 2.5}, ["image critic"])
+    case("gp_ignores_given_eps", lambda nb: replace_answer(nb, "gp", GP_OWN_EPS), {"gp_tests": 1.0}, ["small MLP"])
+    case("bce_on_sigmoid", lambda nb: replace_answer(nb, "ns_losses", NS_BCE_ON_SIGMOID), {"ns_losses_tests": 0.8},
+         ["binary cross-entropy"])
+    case("gp_one_sided", lambda nb: replace_answer(nb, "gp", GP_ONE_SIDED), {"gp_tests": 0.5}, ["two-sided"])
+    case("gp_eps_not_reshaped", lambda nb: replace_answer(nb, "gp", GP_EPS_NOT_RESHAPED), {"gp_tests": 0}, ["eps"])
     case("r1_without_half", lambda nb: replace_answer(nb, "r1", R1_NO_HALF), {"r1_tests": 0})
     case("r1_norm_not_squared", lambda nb: replace_answer(nb, "r1", R1_NOT_SQUARED), {"r1_tests": 0})
     case("syntax_error", lambda nb: replace_answer(nb, "gp", "def gradient_penalty(critic, real, fake, eps weight=10.0):\n    return 0"),

@@ -12,7 +12,8 @@ Modules, by concern (each lesson imports what it needs; docs/architecture.md has
 - :mod:`~vgan_course.distributed`: the same loop on several processes under ``torchrun`` (DDP), and
   :mod:`~vgan_course.scaling`, lesson 07's experiments on it;
 - :mod:`~vgan_course.methods`: each lesson's ways of training, as data (lessons 03 onwards);
-- :mod:`~vgan_course.recipes`: ways to train the 2-D GAN, and lesson 02's ablation of them;
+- :mod:`~vgan_course.mode_collapse`: lesson 02's mode-collapse recipes, their tuning with equal budgets,
+  and the multi-scale generator on digits;
 - :mod:`~vgan_course.metrics`: mode coverage, digit and style classifiers, Fréchet distances, the
   course's video features, temporal consistency, fidelity;
 - :mod:`~vgan_course.viz`: grids, film-strips, inline video, GIF/MP4 export, tables;

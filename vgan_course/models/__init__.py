@@ -7,6 +7,7 @@ Every discriminator returns raw scores (logits), one per sample; the losses in
 from .dcgan import DCGANDiscriminator, DCGANGenerator, init_dcgan_weights
 from .layers import MinibatchStdDev, spectral_norm
 from .mlp import MLPDiscriminator, MLPGenerator
+from .msg_gan import MSGDiscriminator, MSGGenerator, image_pyramid
 from .restoration import (PixelShuffleUpsampler, PlainResidualBlock, RecurrentRestorer, RestorationNet,
                           TripletDiscriminator, bicubic, frame_windows, inflate_single_frame, restore_clip,
                           restore_recurrent, upsample_flow)
@@ -15,8 +16,8 @@ from .video import (Conv2Plus1d, FrameIndependentGenerator, MoCoGANGenerator, TG
                     VideoDiscriminator, sample_clips, sample_frames)
 
 __all__ = ["Conv2Plus1d", "DCGANDiscriminator", "DCGANGenerator", "FramePredictor", "FrameIndependentGenerator",
-           "MLPDiscriminator", "MLPGenerator", "MinibatchStdDev", "MoCoGANGenerator", "PatchDiscriminator",
+           "MLPDiscriminator", "MLPGenerator", "MSGDiscriminator", "MSGGenerator", "MinibatchStdDev", "MoCoGANGenerator", "PatchDiscriminator",
            "PixelShuffleUpsampler", "PlainResidualBlock", "RecurrentRestorer", "ResidualBlock", "ResnetGenerator",
            "RestorationNet", "TGANGenerator", "TripletDiscriminator", "VGANGenerator", "VideoDiscriminator", "bicubic",
-           "frame_windows", "inflate_single_frame", "init_dcgan_weights", "restore_clip", "restore_recurrent",
+           "frame_windows", "image_pyramid", "inflate_single_frame", "init_dcgan_weights", "restore_clip", "restore_recurrent",
            "sample_clips", "sample_frames", "spectral_norm", "upsample_flow"]
