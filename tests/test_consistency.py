@@ -70,8 +70,10 @@ def test_lessons_work_on_colab(notebook):
 
 
 def test_environment_yml_matches_pyproject():
+    """environment.yml holds pyproject's dependencies, its `lab` extra and its Python version."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {_normalise(d) for d in project["dependencies"]}
+    wanted = {_normalise(d) for d in project["dependencies"] + project["optional-dependencies"]["lab"]}
+    wanted.add(_normalise("python" + project["requires-python"]))
     conda = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
     rename = {"pytorch": "torch", "opencv": "opencv-python-headless"}
     have = set()
@@ -79,10 +81,31 @@ def test_environment_yml_matches_pyproject():
         if isinstance(entry, dict):  # the pip: section
             continue
         name, spec = re.match(r"([A-Za-z0-9_.-]+)(.*)", entry).groups()
-        if name in ("python", "pip", "jupyterlab"):
+        if name == "pip":
             continue
         have.add(_normalise(rename.get(name, name) + spec))
     assert have == wanted, f"environment.yml and pyproject.toml differ: only in yml {have - wanted}, only in pyproject {wanted - have}"
+
+
+def test_nbgrader_is_only_in_the_instructor_install():
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    everything = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for name, requirements in {"dependencies": everything, **extras}.items():
+        has = any(r.lower().startswith("nbgrader") for r in requirements)
+        assert has == (name == "instructor"), f"nbgrader belongs in the instructor extra only, found in {name}"
+    makefile = (ROOT / "Makefile").read_text()
+    lab, student = (re.search(rf"^{re.escape(target)}:.*\n(?:\t.*\n)*", makefile, re.M).group(0)
+                    for target in ("lab", "$(STUDENT)"))
+    assert "$(STUDENT)" in lab and "DEVELOPER" not in lab, "`make lab` must not install the instructor tools"
+    assert '-e ".[lab]"' in student and "instructor" not in student and "[dev" not in student
+
+
+def test_make_asks_the_cpu_index_first_and_falls_back_within_seconds():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu" in makefile
+    first, fallback = re.search(r'else (\$\(PIP\)[^|]*)\|\|(.*?)fi', makefile, re.S).groups()
+    assert '--index-url "$(TORCH_CPU_INDEX)"' in first and "--timeout 5 --retries 0" in first
+    assert '$(PIP) "$(TORCH_SPEC)"' in fallback and "index-url" not in fallback
 
 
 def _normalise(requirement: str) -> str:

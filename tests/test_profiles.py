@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -59,6 +60,16 @@ def test_run_dir_separates_profiles_and_seeds(monkeypatch, tmp_path):
     monkeypatch.setenv("VGAN_PROFILE", "cpu")
     monkeypatch.setenv("VGAN_SEED", "4")
     assert profiles.run_dir("01_gan_basics") == tmp_path / "01_gan_basics" / "cpu-seed4"
+
+
+def test_runs_go_to_the_repository_root_whatever_the_working_directory(monkeypatch, tmp_path):
+    root = Path(profiles.__file__).resolve().parents[1]
+    monkeypatch.delenv("VGAN_RUNS", raising=False)
+    for where in (root, root / "notebooks", tmp_path):
+        monkeypatch.chdir(where)
+        assert profiles.runs_root() == root / "runs", f"from {where}"
+    monkeypatch.setenv("VGAN_RUNS", str(tmp_path / "elsewhere"))
+    assert profiles.runs_root() == tmp_path / "elsewhere"
 
 
 def test_claims_assert_in_cpu_and_record_in_smoke(monkeypatch, tmp_path):

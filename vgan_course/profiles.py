@@ -68,14 +68,27 @@ def device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def run_dir(lesson: str) -> Path:
-    """Where a lesson keeps checkpoints and TensorBoard logs: ``$VGAN_RUNS/lesson/profile-seedN``.
+def runs_root() -> Path:
+    """The folder of every lesson's checkpoints and TensorBoard logs: ``VGAN_RUNS`` if set; else
+    ``runs/`` at the root of the course's repository when the package is installed from one
+    (``make lab``: the same folder whatever the notebook's working directory, so that
+    ``tensorboard --logdir runs`` from the root finds every lesson); else ``runs/`` in the working
+    directory (a pip-installed package, e.g. on Colab)."""
+    if os.environ.get("VGAN_RUNS", "").strip():
+        return Path(os.environ["VGAN_RUNS"].strip())
+    repository = Path(__file__).resolve().parents[1]
+    if (repository / "pyproject.toml").is_file() and (repository / "notebooks").is_dir():
+        return repository / "runs"
+    return Path("runs").resolve()
 
-    ``VGAN_RUNS`` defaults to ``runs`` (next to the notebook). On Colab, point it at a mounted
-    Google Drive folder and training resumes after a disconnect.
+
+def run_dir(lesson: str) -> Path:
+    """Where a lesson keeps checkpoints and TensorBoard logs: ``runs_root() / lesson / profile-seedN``.
+
+    On Colab, point ``VGAN_RUNS`` at a mounted Google Drive folder
+    (:func:`vgan_course.colab.keep_runs_on_drive`) and training resumes after a disconnect.
     """
-    root = Path(os.environ.get("VGAN_RUNS", "runs"))
-    return root / lesson / f"{current_profile()}-seed{current_seed()}"
+    return runs_root() / lesson / f"{current_profile()}-seed{current_seed()}"
 
 
 def settings(**per_profile: dict) -> SimpleNamespace:
