@@ -119,6 +119,31 @@ def test_readme_results_table_is_generated_from_the_results_file():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_every_module_is_on_the_three_maps():
+    """README's package table, the package docstring and docs/architecture.md name every module."""
+    import vgan_course
+
+    package = ROOT / "vgan_course"
+    modules = sorted(p.stem for p in package.glob("*.py") if p.stem != "__init__")
+    modules += sorted(p.name for p in package.iterdir() if (p / "__init__.py").is_file())
+    readme = (ROOT / "README.md").read_text()
+    readme_map = readme.split("## The package", 1)[1].split("\n## ", 1)[0]
+    architecture = (ROOT / "docs" / "architecture.md").read_text()
+    for module in modules:
+        assert f"`{module}`" in readme_map, f"README's package table lacks `{module}`"
+        assert f"vgan_course.{module}`" in vgan_course.__doc__, f"vgan_course/__init__.py's docstring lacks {module}"
+        assert f"`{module}.py`" in architecture or f"`{module}/`" in architecture, f"docs/architecture.md lacks {module}"
+    assert "docs/architecture.md" in readme_map and "docs/results.md" in readme
+
+
+def test_readme_lists_every_lesson_and_marks_the_rest_coming():
+    present = {p.name[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.py")}
+    rows = re.findall(r"^\| (\d\d) \| ([^|]+) \|", (ROOT / "README.md").read_text(), re.M)
+    assert {number for number, _ in rows} >= present
+    for number, name in rows:
+        assert ("(coming)" in name) == (number not in present), f"README's lesson {number}: '(coming)' iff it is missing"
+
+
 def test_ci_runs_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make lab" in readme
