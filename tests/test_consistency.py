@@ -144,6 +144,39 @@ def test_readme_lists_every_lesson_and_marks_the_rest_coming():
         assert ("(coming)" in name) == (number not in present), f"README's lesson {number}: '(coming)' iff it is missing"
 
 
+def test_results_of_shipped_networks_are_of_the_networks_shipped_now():
+    """README's and the results page's tables cannot show networks that were replaced since: a run
+    records the SHA-256 of every shipped network it loaded; runs recorded before that are dated, and
+    must not be older than the networks their lesson ships for their profile."""
+    from vgan_course import methods, shipped
+
+    manifest = shipped.read_manifest()
+    stale = []
+    for run in json.loads((ROOT / "benchmarks" / "results.json").read_text())["lesson_runs"]:
+        if "shipped" in run:
+            replaced = [name for name, digest in run["shipped"].items() if manifest.get(name, {}).get("sha256") != digest]
+        else:
+            replaced = [name for name in _networks_shipped_for(run) if manifest[name]["date"] > run["machine"]["date"]]
+        if replaced:
+            stale.append(f"{run['lesson']} {run['profile']}{' retrained' * bool(run.get('retrain'))} seed {run['seed']}: {replaced}")
+    assert not stale, ("results of shipped networks replaced since; rerun them with "
+                       f"`python benchmarks/run.py lessons --only NN --profile P` and `python benchmarks/report.py`: {stale}")
+
+
+def _networks_shipped_for(run: dict) -> list[str]:
+    """The shipped networks a lesson loads in the run's profile (none when it retrains or when the profile's
+    networks have other shapes than the shipped ones)."""
+    from vgan_course import methods, shipped
+
+    if run.get("retrain") or run["lesson"] not in methods.LESSON_MODULES:
+        return []
+    lesson = methods.lesson(run["lesson"])
+    settings, ship = lesson.settings[run["profile"]], lesson.settings["ship"]
+    if any(settings[key] != ship[key] for key in lesson.architecture):
+        return []
+    return [m.shipped for m in lesson.methods.values() if m.shipped in shipped.read_manifest()]
+
+
 def test_ci_runs_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make lab" in readme
