@@ -142,8 +142,8 @@ def render_test_time(results: dict) -> str:
     if measured is None:
         return "not measured yet"
     rows = {row[0].split(":")[0]: row for row in measured["rows"]}
-    (_, test, load), (_, setup, _) = rows["make test"], rows["make setup"]
-    return (f"{test:.0f} s on {measured['machine'].get('cpu_cores')} CPU cores (load average {load:g}), "
+    (_, test, load, outcome), (_, setup, _, _) = rows["make test"], rows["make setup"]
+    return (f"{test:.0f} s on {measured['machine'].get('cpu_cores')} CPU cores (load average {load:g}; {outcome}), "
             f"after {setup:.0f} s creating `.venv`")
 
 

@@ -25,8 +25,9 @@ from benchmarks import results  # noqa: E402
 from vgan_course.lesson_runs import machine  # noqa: E402
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Run ``command`` in ``cwd`` (it must succeed); its wall seconds and the mean 1-minute load average."""
+def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Run ``command`` in ``cwd``: its wall seconds, the mean 1-minute load average while it ran, and its
+    last line of output (pytest's summary for ``make test``)."""
     loads, done = [], threading.Event()
 
     def sample() -> None:
@@ -37,11 +38,14 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     start = time.perf_counter()
     watcher.start()
     try:
-        subprocess.run(command, cwd=cwd, check=True)
+        finished = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     finally:
         done.set()
         watcher.join()
-    return round(time.perf_counter() - start, 1), round(statistics.mean(loads or [os.getloadavg()[0]]), 1)
+    print(finished.stdout[-3000:])
+    last = (finished.stdout.strip().splitlines() or [""])[-1].strip("= ")
+    return (round(time.perf_counter() - start, 1), round(statistics.mean(loads or [os.getloadavg()[0]]), 1),
+            last if finished.returncode == 0 else f"exit {finished.returncode}: {last}")
 
 
 def main() -> int:
@@ -49,13 +53,15 @@ def main() -> int:
         clone = Path(work) / "vgan-course"
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
         setup = timed(["make", "setup"], clone)
+        if not setup[2].startswith("exit"):
+            setup = (*setup[:2], "ok")
         test = timed(["make", "test"], clone)
     results.put_measurement(
         "test_suite", title="`make test` on a fresh clone", command="python benchmarks/test_suite.py", machine=machine(),
         text="every unit test, grading test and notebook in the smoke profile, 2 pytest workers",
-        columns=["step", "seconds", "mean load average (1 min)"],
+        columns=["step", "seconds", "mean load average (1 min)", "outcome"],
         rows=[["make setup: .venv, torch and the course", *setup], ["make test: the suite", *test]])
-    print(f"make setup {setup[0]} s, make test {test[0]} s (mean load average {test[1]})")
+    print(f"make setup {setup[0]} s, make test {test[0]} s (mean load average {test[1]}): {test[2]}")
     return 0
 
 

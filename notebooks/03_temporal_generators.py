@@ -79,7 +79,7 @@ cfg = lesson.config()  # the current profile's settings, seed and device
 # section 1), so it always trains.
 RETRAIN = os.environ.get("VGAN_RETRAIN", "0") == "1"
 profiles.seed_everything(cfg.seed)
-run = profiles.run_dir("03_temporal_generators")  # checkpoints (resumable), exported clips
+run = profiles.run_dir("03_temporal_generators")  # checkpoints (resumable), TensorBoard logs, exported clips
 print(cfg, "RETRAIN =", RETRAIN)
 
 # %% [markdown]

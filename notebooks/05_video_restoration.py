@@ -82,7 +82,7 @@ cfg = lesson.config()  # the current profile's settings, seed and device
 # each method from it, for cfg.steps steps each (the gpu profile always trains).
 RETRAIN = os.environ.get("VGAN_RETRAIN", "0") == "1" or cfg.profile == "gpu"
 profiles.seed_everything(cfg.seed)
-run = profiles.run_dir("05_video_restoration")  # checkpoints (resumable), exported clips
+run = profiles.run_dir("05_video_restoration")  # checkpoints (resumable), TensorBoard logs, exported clips
 print(cfg, "RETRAIN =", RETRAIN)
 
 # %% [markdown]

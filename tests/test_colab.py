@@ -31,6 +31,7 @@ def test_install_cell_installs_this_versions_tag_and_checks_the_runtime(twin):
 def test_the_tag_follows_the_package_version():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["version"] == __version__
+    assert colab.install_requirement().split(" @ ")[1] in (ROOT / "README.md").read_text(), "README names another tag"
     assert colab.install_requirement() == f"vgan-course @ git+https://github.com/vgan-course/vgan-course@v{__version__}"
 
 
