@@ -123,3 +123,15 @@ def test_tables_are_recorded_beside_claims(monkeypatch, tmp_path):
     assert table["table"] == "ablation" and table["rows"][0]["modes"] == 3 and table["profile"] == "smoke"
     with pytest.raises(ValueError, match="non-empty list of dicts"):
         claims.record_table("99", "empty", [])
+
+
+def test_a_recorded_run_names_the_shipped_networks_it_loaded(monkeypatch, tmp_path):
+    from vgan_course import shipped
+
+    log = tmp_path / "claims.jsonl"
+    monkeypatch.setenv("VGAN_CLAIMS_FILE", str(log))
+    monkeypatch.setenv("VGAN_PROFILE", "smoke")
+    claims.claim("xx", "a claim", 1.0, at_least=0.5)
+    shipped.load_state("video_gan_tgan")
+    assert claims.read_shipped(log) == {"video_gan_tgan": shipped.read_manifest()["video_gan_tgan"]["sha256"]}
+    assert [c.name for c in claims.read_claims(log)] == ["a claim"]
