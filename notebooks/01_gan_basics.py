@@ -36,14 +36,18 @@
 # **Time.** `smoke` under a minute · `cpu` about 3 minutes on 2 cores · `gpu` a few minutes (longer runs, wider DCGAN).
 
 # %%
-# Colab only: install the course package (Colab keeps its own GPU build of torch).
+# Colab only: install the course's tagged release (Colab keeps its own torch, IPython and widgets),
+# then check the runtime (a GPU? where do checkpoints go?).
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "vgan-course @ git+https://github.com/vgan-course/vgan-course"], check=True)
+                    "vgan-course @ git+https://github.com/vgan-course/vgan-course@v0.1.0"], check=True)
+    from vgan_course import colab
+
+    colab.check_runtime()
 
 # %%
 import matplotlib.pyplot as plt
@@ -301,13 +305,16 @@ with torch.no_grad():
 dcgan_history = train.train(
     dcgan_step, {"G": G, "D": D}, {"G": opt_g, "D": opt_d},
     steps=cfg.dcgan_steps, checkpoint=run / "dcgan.pt", log_dir=run / "tb_dcgan",
-    sample_fn=dcgan_samples, sample_every=max(1, cfg.dcgan_steps // 4),
+    sample_fn=lambda: dcgan_samples()[:36], sample_every=max(1, cfg.dcgan_steps // 4),  # 36 digits: a 6 x 6 grid's worth
 )
 print(f"trained {cfg.dcgan_steps} steps in {dcgan_history.seconds:.0f} s")
 
 # %% [markdown]
 # The same fixed noise over training: structure appears first, then strokes, then digits.
-# (In a terminal, `tensorboard --logdir runs` shows the same grids and the loss curves live.)
+# TensorBoard shows the same grids and the loss curves live, for every lesson that trains: in a
+# terminal at the course's root folder, `.venv/bin/tensorboard --logdir runs` (one `runs/` folder,
+# whatever folder the notebook runs in; `VGAN_RUNS` moves it); on Colab, `%load_ext tensorboard` and
+# `%tensorboard --logdir runs` in a cell.
 
 # %%
 snapshots = [(0, untrained_digits)] + dcgan_history.samples

@@ -47,14 +47,18 @@
 # · `gpu` trains each method five times longer.
 
 # %%
-# Colab only: install the course package (Colab keeps its own GPU build of torch).
+# Colab only: install the course's tagged release (Colab keeps its own torch, IPython and widgets),
+# then check the runtime (a GPU? where do checkpoints go?).
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "vgan-course @ git+https://github.com/vgan-course/vgan-course"], check=True)
+                    "vgan-course @ git+https://github.com/vgan-course/vgan-course@v0.1.0"], check=True)
+    from vgan_course import colab
+
+    colab.check_runtime()
 
 # %%
 import os
@@ -74,7 +78,7 @@ cfg = lesson.config()  # the current profile's settings, seed and device
 # each method from it, for cfg.steps steps each (the gpu profile always trains).
 RETRAIN = os.environ.get("VGAN_RETRAIN", "0") == "1" or cfg.profile == "gpu"
 profiles.seed_everything(cfg.seed)
-run = profiles.run_dir("04_video_style_transfer")  # checkpoints (resumable), exported clips
+run = profiles.run_dir("04_video_style_transfer")  # checkpoints (resumable), TensorBoard logs, exported clips
 print(cfg, "RETRAIN =", RETRAIN)
 
 # %% [markdown]

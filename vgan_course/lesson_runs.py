@@ -10,7 +10,8 @@ the environment the lessons read (``VGAN_PROFILE``, ``VGAN_SEED``, ``VGAN_RUNS``
 ``VGAN_RETRAIN``) and records its claims and tables through :mod:`vgan_course.claims`.
 
 ``--record FILE`` writes one JSON file: a list of run records (lesson, profile, seed, seconds,
-error, claims, tables, machine), rewritten as each run ends. ``--keep-going`` lets a lesson run
+error, claims, tables, the shipped networks it loaded with their SHA-256, machine), rewritten as each
+run ends. ``--keep-going`` lets a lesson run
 past a failed claim, so that one run reports every claim (it still counts as failed).
 ``--runs DIR`` keeps checkpoints in ``DIR`` (e.g. networks trained beforehand by
 ``vgan-course train``), else each run trains into a scratch folder.
@@ -90,6 +91,7 @@ def run_lesson(request: RunRequest) -> dict:
         seconds = time.perf_counter() - start
         claims = recorded.read_claims(record_file) if record_file.exists() else []
         tables = recorded.read_tables(record_file) if record_file.exists() else []
+        shipped = recorded.read_shipped(record_file) if record_file.exists() else {}
     failed = [c.name for c in claims if c.asserted and not c.holds]
     if failed and error is None:  # --keep-going: the lesson ran to its end past these
         error = "claims failed: " + "; ".join(failed)
@@ -97,7 +99,7 @@ def run_lesson(request: RunRequest) -> dict:
             "retrain": request.retrain, "seconds": round(seconds, 1), "error": error,
             "claims": [{"name": c.name, "value": c.value, "at_least": c.at_least, "at_most": c.at_most,
                         "holds": c.holds} for c in claims],
-            "tables": {t["table"]: t["rows"] for t in tables}, "machine": machine()}
+            "tables": {t["table"]: t["rows"] for t in tables}, "shipped": shipped, "machine": machine()}
 
 
 def lesson_name(path: Path) -> str:

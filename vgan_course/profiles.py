@@ -88,17 +88,32 @@ def usable_device(name: str, source: str = "device") -> torch.device:
     return chosen
 
 
-def run_dir(lesson: str) -> Path:
-    """Where a lesson keeps checkpoints and TensorBoard logs: ``$VGAN_RUNS/lesson/profile-seedN``.
-
-    ``VGAN_RUNS`` defaults to ``runs`` (next to the notebook). On Colab, point it at a mounted
-    Google Drive folder and training resumes after a disconnect. Checked here, before any
-    training: a ``ValueError`` if it is set but empty, or if nothing can be written there.
-    """
+def runs_root() -> Path:
+    """The folder of every lesson's checkpoints and TensorBoard logs: ``VGAN_RUNS`` if set; else
+    ``runs/`` at the root of the course's repository when the package is installed from one
+    (``make lab``: the same folder whatever the notebook's working directory, so that
+    ``tensorboard --logdir runs`` from the root finds every lesson); else ``runs/`` in the working
+    directory (a pip-installed package, e.g. on Colab). A ``ValueError`` if ``VGAN_RUNS`` is set but
+    empty."""
     raw = os.environ.get("VGAN_RUNS")
-    if raw is not None and not raw.strip():
-        raise ValueError("VGAN_RUNS is set but empty: unset it to use runs/, or name a folder")
-    root = Path("runs" if raw is None else raw.strip())
+    if raw is not None:
+        if not raw.strip():
+            raise ValueError("VGAN_RUNS is set but empty: unset it to use runs/, or name a folder")
+        return Path(raw.strip())
+    repository = Path(__file__).resolve().parents[1]
+    if (repository / "pyproject.toml").is_file() and (repository / "notebooks").is_dir():
+        return repository / "runs"
+    return Path("runs").resolve()
+
+
+def run_dir(lesson: str) -> Path:
+    """Where a lesson keeps checkpoints and TensorBoard logs: ``runs_root() / lesson / profile-seedN``.
+
+    On Colab, point ``VGAN_RUNS`` at a mounted Google Drive folder
+    (:func:`vgan_course.colab.keep_runs_on_drive`) and training resumes after a disconnect. Checked
+    here, before any training: a ``ValueError`` if nothing can be written there.
+    """
+    root = runs_root()
     check_writable(root, "checkpoints (VGAN_RUNS)")
     return root / lesson / f"{current_profile()}-seed{current_seed()}"
 

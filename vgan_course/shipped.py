@@ -58,6 +58,9 @@ def load_state(name: str, folder: Path = CHECKPOINTS) -> dict:
         raise ShippedCheckpointError(f"{path} has SHA-256 {digest[:16]}..., the manifest expects "
                                      f"{entry['sha256'][:16]}...: the file is corrupted or was changed; "
                                      f"rebuild it with `{entry['command']}`")
+    from .claims import record_shipped
+
+    record_shipped(name, digest)  # a recorded lesson run names the networks it measured
     return torch.load(path, map_location="cpu", weights_only=True)
 
 

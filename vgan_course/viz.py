@@ -301,8 +301,9 @@ def content_motion_explorer(G, seed: int = 0, fps: float = 8, scale: int = 4):
             draw()
         return on_click
 
-    new_content = widgets.Button(description="new content (same motion)")
-    new_motion = widgets.Button(description="new motion (same content)")
+    fit_label = widgets.Layout(width="auto")  # the default width (148 px) cuts these labels off
+    new_content = widgets.Button(description="new content (same motion)", layout=fit_label)
+    new_motion = widgets.Button(description="new motion (same content)", layout=fit_label)
     new_content.on_click(resample("content"))
     new_motion.on_click(resample("motion_noise"))
     G.eval()

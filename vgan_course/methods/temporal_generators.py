@@ -149,7 +149,8 @@ def _method(name: str) -> Method:
     slug = name.lower().replace("without", "no").replace("-", "_").replace(" ", "_")
     return Method("03_temporal_generators", name, f"video_gan_{slug}", networks, optimizers, batches,
                   frame_gan_step if family == "frame" else video_gan_step, hyper, average_decay=0.99,
-                  better=("mask_overlap", "higher") if family == "vgan" else ("clip_fd", "lower"))
+                  better=("mask_overlap", "higher") if family == "vgan" else ("clip_fd", "lower"),
+                  sample=lambda G: models.sample_clips(G, 4, seed=0))
 
 
 def vgan_scores(G: nn.Module, n: int = 256, seed: int = 0) -> dict[str, float]:

@@ -62,7 +62,8 @@ def train_method(method: Method, cfg: SimpleNamespace, *, run_dir: str | Path, s
     A method with a ``start`` first trains the start (once per run folder: a finished start is not
     trained again) and begins from its networks. The batches come from a generator seeded with
     ``cfg.seed`` (plus 1 after a start, so a method does not replay its start's batches).
-    TensorBoard logs go to ``run_dir/tensorboard/<method.shipped>``.
+    TensorBoard logs go to ``run_dir/tensorboard/<method.shipped>``: the losses, and what the kept
+    network makes (``method.sample``) four times along the run.
 
     Under torchrun (``vgan-course train``, lesson 07) each rank takes ``cfg.batch / processes``
     samples per step, its own seeds, and calls the networks through their DDP wrappers.
@@ -89,9 +90,11 @@ def train_method(method: Method, cfg: SimpleNamespace, *, run_dir: str | Path, s
         nets[kept + "_average"] = average = copy.deepcopy(nets[kept])
         step_fn = _with_average(step_fn, average, nets[kept], method.average_decay)
         kept += "_average"
-    history = train.train(step_fn, nets, opts, steps=settings.steps[method.name], checkpoint=checkpoint,
+    steps = settings.steps[method.name]
+    history = train.train(step_fn, nets, opts, steps=steps, checkpoint=checkpoint,
                           checkpoint_every=200, log_every=20, log_dir=run_dir / "tensorboard" / method.shipped,
-                          progress=progress, settings=recorded_settings(chosen))
+                          sample_fn=_sampler(method, nets[kept]), sample_every=max(1, steps // 4), progress=progress,
+                          settings=recorded_settings(chosen))
     return Trained(method, nets[kept].eval(), history, "trained")
 
 
@@ -100,6 +103,19 @@ def recorded_settings(cfg: SimpleNamespace) -> dict:
     (not one rank's share of a batch), without the step count (a resume may train further) and the
     device (a resume may move)."""
     return {key: value for key, value in vars(cfg).items() if key not in ("steps", "device")}
+
+
+def _sampler(method: Method, network: nn.Module):
+    """``method.sample`` of ``network`` for TensorBoard, leaving the network in the mode it was in."""
+    if method.sample is None:
+        return None
+
+    def sample() -> torch.Tensor:
+        training = network.training
+        clips = method.sample(network)
+        network.train(training)
+        return clips
+    return sample
 
 
 def _with_average(step_fn, average: nn.Module, model: nn.Module, decay: float):

@@ -198,7 +198,19 @@ def _method(name: str, spec: tuple, world: str, start: Method | None, shipped: s
     short = name.replace(" (carphone)", "").replace(" + ", " ").replace("-", "_").replace(" ", "_").lower()
     prefix = "carphone_" if world == "carphone" else "restore_"
     return Method("05_video_restoration", name, shipped or prefix + short, networks, optimizers, batches, restoration_step, hyper,
-                  start=start, start_from=start_from, better=("psnr", "higher"))
+                  start=start, start_from=start_from, better=("psnr", "higher"),
+                  sample=_restored_carphone if world == "carphone" else _restored_scenes)
+
+
+def _restored_scenes(G: nn.Module) -> torch.Tensor:
+    """Four held-out damaged clips, restored by ``G`` (for TensorBoard)."""
+    clips = test_set(4)
+    return restore(G, clips["low"], clips["low_flow_back"])
+
+
+def _restored_carphone(G: nn.Module) -> torch.Tensor:
+    """The first 8 frames of the compressed carphone clip, restored by ``G`` (for TensorBoard)."""
+    return restore(G, carphone("test").degraded[None, :8])
 
 
 STARTS = {"still scenes": _method("single-frame start", SYNTHETIC["single-frame L1"], "still scenes", None, "restore_start"),

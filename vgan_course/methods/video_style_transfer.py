@@ -151,7 +151,13 @@ def _method(name: str, world: str, temporal: str | None, recycle: bool, start: M
              "temporal_weight": 100.0, "recycle_weight": 10.0 if recycle else 0.0}
     return Method("04_video_style_transfer", name, shipped, networks, optimizers, batches, style_transfer_step, hyper,
                   keep="G_ab", start=start, start_from=start_from,
-                  better=("psnr", "higher") if footage else ("warping_error", "lower"))
+                  better=("psnr", "higher") if footage else ("warping_error", "lower"),
+                  sample=_restyled_footage if footage else lambda G: restyle(G, test_clips(4).plain))
+
+
+def _restyled_footage(G: nn.Module) -> torch.Tensor:
+    """Two fixed crops of the footage to restyle, restyled by ``G`` (for TensorBoard)."""
+    return restyle(G, data.unpaired_footage_clips(2, generator=torch.Generator().manual_seed(0))["a"])
 
 
 def _shipped_name(temporal: str | None, recycle: bool) -> str:
