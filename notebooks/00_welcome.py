@@ -61,7 +61,7 @@ if "google.colab" in sys.modules:
 # | 04 | Video style transfer | per-frame CycleGAN, temporal loss with optical flow, Recycle-GAN | warping error, flicker |
 # | 05 | Restoration | denoising, deblocking, super-resolution, adversarial vs L1 | PSNR, SSIM, perception-distortion |
 # | 06 | Capstone *(coming)* | controllable clip generation, detecting generated clips | prompt accuracy, detector accuracy |
-# | 07 | Beyond one GPU *(coming)* | the course's training loop on several GPUs (DDP) | throughput for 1 and 2 processes |
+# | 07 | Beyond one GPU | the course's training loop on several processes or GPUs (DDP, `torchrun`) | one step on 2 processes against one on twice the batch, throughput |
 
 # %% [markdown]
 # ## Profiles: one notebook, three budgets
