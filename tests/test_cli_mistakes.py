@@ -98,6 +98,7 @@ def test_the_runs_folder_is_checked_at_the_start(monkeypatch, capsys, value, mes
 
 def test_the_runs_folder_control(monkeypatch, tmp_path):
     monkeypatch.setenv("VGAN_RUNS", str(tmp_path / "new" / "runs"))  # not there yet, but can be made
+    monkeypatch.setenv("VGAN_SEED", "0")
     assert profiles.run_dir("01_gan_basics") == tmp_path / "new" / "runs" / "01_gan_basics" / f"{profiles.current_profile()}-seed0"
     assert not (tmp_path / "new").exists()  # checking creates nothing
 

@@ -173,7 +173,7 @@ def test_impossible_limits_are_refused_before_grading(tmp_path, capsys, one_subm
 @pytest.mark.parametrize("args, words", [(["sync", "nosuch"], "nosuch: expected py:percent twins"),
                                           (["release", "99"], "expected one notebook 99*.ipynb"),
                                           (["release", "--solutions", "notebooks"], "has no graded cells"),
-                                          (["release", "01", "--out", "/proc/x"], "cannot write /proc/x"),
+                                          (["release", "01", "--out", "/proc/x"], "cannot write to /proc/x"),
                                           (["release", "--student-dir", "/proc/x"], "cannot write /proc/x")])
 def test_release_and_sync_mistakes_are_one_line(args, words, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)  # the default --solutions; a mistaken release must not write assignments/ here

