@@ -47,7 +47,8 @@ def _run_2d(recipe, steps: int, seed: int, snapshots: int) -> dict:
     from vgan_course import data, metrics, mode_collapse
 
     ring = data.ring_of_gaussians()
-    run = mode_collapse.train_2d(recipe, ring, steps=steps, seed=seed, batch=BATCH, snapshots=snapshots)
+    run = mode_collapse.train_2d(recipe, ring, steps=steps, seed=seed, batch=BATCH, snapshots=snapshots,
+                                  progress=False)
     record = {"name": recipe.name, "settings": json.loads(json.dumps(recipe.changes())), "seed": seed, "steps": steps, "batch": BATCH,
               "modes_covered": run.coverage.modes_covered, "n_modes": ring.n_modes, "modes_near": run.near.modes_covered,
               "high_quality": round(run.coverage.high_quality_fraction, 4), "d_updates": run.d_updates,
@@ -64,7 +65,7 @@ def _run_digits(architecture: str, steps: int, seed: int) -> dict:
     torch.set_num_threads(1)
     from vgan_course import mode_collapse
 
-    run = mode_collapse.train_digit_gan(architecture, steps=steps, seed=seed, snapshots=4)
+    run = mode_collapse.train_digit_gan(architecture, steps=steps, seed=seed, snapshots=4, progress=False)
     return {"name": architecture, "seed": seed, "steps": steps, "seconds": round(run.seconds, 1),
             "parameters": run.parameters,
             "snapshots": [{"step": step, **score} for step, score in run.snapshots]}

@@ -71,10 +71,11 @@ def score_as_dict(score: DigitScore) -> dict:
 
 
 def train_digit_gan(architecture: str, *, steps: int, seed: int, snapshots: int = 0,
-                    device: torch.device | str = "cpu", **settings) -> DigitRun:
+                    device: torch.device | str = "cpu", progress: bool = True, **settings) -> DigitRun:
     """Train ``architecture`` on the training digits for ``steps`` steps from ``seed``; score ``n_eval`` samples.
 
-    ``settings`` override :data:`DIGIT_SETTINGS`; ``snapshots > 0`` scores that many times along the way.
+    ``settings`` override :data:`DIGIT_SETTINGS`; ``snapshots > 0`` scores that many times along the way;
+    ``progress`` shows a progress bar.
     """
     s = {**DIGIT_SETTINGS, **settings}
     digits, _ = digit_images(32, split="train", device=device)
@@ -96,7 +97,7 @@ def train_digit_gan(architecture: str, *, steps: int, seed: int, snapshots: int 
 
     start = time.perf_counter()
     history = train.train(step, {"G": G, "D": D}, {"G": opt_g, "D": opt_d}, steps=steps, log_every=50,
-                          sample_fn=samples, sample_every=max(1, steps // max(1, snapshots)), progress=False)
+                          sample_fn=samples, sample_every=max(1, steps // max(1, snapshots)), progress=progress)
     with torch.no_grad():
         final = samples().cpu()
     return DigitRun(architecture, seed, digit_score(final, classifier), time.perf_counter() - start,

@@ -136,10 +136,11 @@ def _with_l1(loss_fn, model: torch.nn.Module, weight: float):
 
 def train_2d(recipe: Recipe, mixture: GaussianMixture2D, *, steps: int, seed: int, batch: int = 256,
              z_dim: int = 8, n_eval: int = 2000, snapshots: int = 0,
-             device: torch.device | str = "cpu") -> Run2D:
+             device: torch.device | str = "cpu", progress: bool = True) -> Run2D:
     """Train ``recipe`` on ``mixture`` for ``steps`` generator steps from ``seed``; score ``n_eval`` samples.
 
-    ``snapshots > 0`` keeps that many sample sets ``(n_eval, 2)`` along the way, for plots.
+    ``snapshots > 0`` keeps that many sample sets ``(n_eval, 2)`` along the way, for plots;
+    ``progress`` shows a progress bar (the tuning benchmark turns it off).
     """
     seed_everything(seed)
     G, D, opt_g, opt_d = build(recipe, z_dim, device)
@@ -151,7 +152,7 @@ def train_2d(recipe: Recipe, mixture: GaussianMixture2D, *, steps: int, seed: in
     start = time.perf_counter()
     history = train.train(step, {"G": G, "D": D}, {"G": opt_g, "D": opt_d}, steps=steps, log_every=100,
                           sample_fn=lambda: G(fixed_z), sample_every=max(1, steps // max(1, snapshots)),
-                          progress=False)
+                          progress=progress)
     with torch.no_grad():
         samples = G(fixed_z).cpu()
     return Run2D(recipe.name, seed, mode_coverage(samples, mixture), mode_coverage(samples, mixture, n_std=10),
@@ -175,6 +176,7 @@ def ablation(recipes: tuple[Recipe, ...] | list[Recipe], mixture: GaussianMixtur
     if twice:
         raise ValueError(f"every recipe needs a name of its own (rows are grouped by name), got {twice} more than once: "
                          "use recipe.variant('new name', ...)")
+    kwargs.setdefault("progress", workers <= 1)  # bars from several processes at once would garble each other
     jobs = [(recipe, mixture, dict(steps=steps, seed=seed, **kwargs)) for recipe in recipes for seed in seeds]
     if workers <= 1:
         return [train_2d(recipe, mixture, **job) for recipe, mixture, job in jobs]
