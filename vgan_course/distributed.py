@@ -112,6 +112,7 @@ def process_group(device: torch.device | str | None = None) -> Iterator[World]:
     dist.init_process_group("nccl" if cuda else "gloo")
     try:
         yield current()
+        dist.barrier()  # no rank tears its connections down while another still uses them
     finally:
         dist.destroy_process_group()
 
