@@ -325,8 +325,10 @@ plt.show()
 
 # %% [markdown]
 # ### Measured: does it make digits, and all of them?
-# We cannot download an Inception network, so the course trains its own digit classifier (a few
-# seconds, on the bundled digits) and asks it about 500 samples: the **confident fraction**
+# We cannot download an Inception network, so the course has its own digit classifier, a small
+# CNN trained on the bundled digits (`metrics.train_digit_classifier`, about 25 s on a CPU). Like
+# FID's Inception network it ships with the package, so every machine scores with the same
+# weights, and here it is asked about 500 samples: the **confident fraction**
 # (probability $\ge 0.9$ for one class: it looks like *some* digit), the **classes covered** (classes
 # that get at least a fifth of a fair share of confident samples: no class is missing), and the
 # **Inception-Score-style** number $\exp \mathbb{E}_x\, \mathrm{KL}(p(y|x) \,\|\, p(y))$ (Salimans et

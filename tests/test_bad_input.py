@@ -81,7 +81,7 @@ CASES = {
     "real_reference n 1": (lambda: metrics.real_reference(n=1), r"n must be an integer >= 2"),
     # --- metrics: digits, modes, style, restyled, restored ------------------------------------
     "DigitClassifier RGB": (lambda: metrics.DigitClassifier()(frames(c=3, s=32)), r"\(batch, 1, height, width\), got \(2, 3, 32, 32\)"),
-    "digit_classifier steps 0": (lambda: metrics.digit_classifier(steps=0), r"steps must be an integer >= 1, got 0"),
+    "train_digit_classifier steps 0": (lambda: metrics.train_digit_classifier(steps=0), r"steps must be an integer >= 1, got 0"),
     "classifier_accuracy no model": (lambda: metrics.classifier_accuracy("model"), r"model must be a torch.nn.Module"),
     "digit_score threshold": (lambda: metrics.digit_score(frames(s=32), threshold=1.5), r"threshold is a probability.*got 1.5"),
     "digit_score uint8": (lambda: metrics.digit_score(frames(s=32).to(torch.uint8)), r"dtype torch.uint8 \(8-bit images\? use x.float\(\) / 127.5 - 1\)"),

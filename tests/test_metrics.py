@@ -30,10 +30,19 @@ def test_mode_coverage_rejects_images():
         metrics.mode_coverage(torch.zeros(4, 1, 32, 32), data.ring_of_gaussians())
 
 
-def test_digit_classifier_is_accurate_and_cached():
+def test_digit_classifier_is_the_shipped_one_accurate_and_cached():
+    from vgan_course import shipped
+
     classifier = metrics.digit_classifier()
-    assert metrics.classifier_accuracy(classifier) >= 0.95
+    accuracy = metrics.classifier_accuracy(classifier)
+    assert accuracy >= 0.95
+    assert accuracy == pytest.approx(shipped.read_manifest()["digit_classifier"]["measured"]["accuracy"], abs=1e-4)
     assert metrics.digit_classifier() is classifier
+
+
+def test_a_short_training_of_the_digit_classifier_learns():
+    chance = metrics.classifier_accuracy(metrics.DigitClassifier().eval())
+    assert metrics.classifier_accuracy(metrics.train_digit_classifier(steps=40)) > chance + 0.3
 
 
 def test_digit_score_separates_real_digits_from_noise_and_collapse():

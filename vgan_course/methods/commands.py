@@ -94,9 +94,9 @@ def _side_by_side(lesson_name: str, chosen: list[Method], profile: str, seed: in
 
 def checkpoint_trainers() -> dict[str, Callable[[], tuple[dict, dict]]]:
     """Shipped checkpoint name -> trainer returning (state dict, held-out scores): the video metric's
-    feature network, and every method of every lesson (not the starts other methods begin from:
+    feature network, the digit classifier, and every method of every lesson (not the starts other methods begin from:
     those are trained again, once, by each shipping run)."""
-    trainers = {"video_features": _train_video_features}
+    trainers = {"video_features": _train_video_features, "digit_classifier": _train_digit_classifier}
     for owner in all_lessons().values():
         starts = {method.start.name for method in owner.methods.values() if method.start is not None}
         trainers |= {method.shipped: partial(ship, method) for method in owner.methods.values() if method.name not in starts}
@@ -110,9 +110,18 @@ def _train_video_features() -> tuple[dict, dict]:
     return model.state_dict(), video.evaluate_video_features(model)
 
 
+def _train_digit_classifier() -> tuple[dict, dict]:
+    from ..metrics import digits
+
+    model = digits.train_digit_classifier()
+    return model.state_dict(), {"accuracy": round(digits.classifier_accuracy(model), 4)}
+
+
 def _better(name: str) -> tuple[str, str]:
     if name == "video_features":
         return "clip_accuracy", "higher"
+    if name == "digit_classifier":
+        return "accuracy", "higher"
     for owner in all_lessons().values():
         for method in owner.methods.values():
             if method.shipped == name:
