@@ -131,8 +131,9 @@ viz.show_images(torch.cat([frame_t, frame_next, pulled_back, world.visible[:, 0]
 # clips (digits no model trained on) by `metrics.restyled_scores`:
 #
 # - **style accuracy**: the share of output frames that a style classifier calls domain B
-#   (`metrics.style_classifier`, trained in seconds to tell B frames from A frames and from near
-#   misses: B blurred until the stripes are gone, grey, in permuted colours, noisy);
+#   (`metrics.style_classifier`, a small CNN trained by `metrics.train_style_classifier` in 15 s
+#   and shipped with the package, to tell B frames from A frames and from near misses: B blurred
+#   until the stripes are gone, grey, in permuted colours, noisy);
 # - **style FD**: the Fréchet distance between the classifier's features of the output frames and
 #   of real B frames (`metrics.style_fd`): a grade of the style, not just a yes or no;
 # - **PSNR** and **SSIM** against the hidden truth (`metrics.psnr`, `metrics.ssim`): fidelity,

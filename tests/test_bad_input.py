@@ -90,7 +90,7 @@ CASES = {
     "mode_coverage NaN": (lambda: metrics.mode_coverage(with_nan(torch.zeros(4, 2)), MIXTURE), r"samples must be finite"),
     "mode_coverage mixture": (lambda: metrics.mode_coverage(torch.zeros(4, 2), "ring"), r"mixture must be a GaussianMixture2D, got str"),
     "StyleClassifier grey": (lambda: metrics.StyleClassifier()(frames()), r"\(batch, 3, height, width\)"),
-    "style_classifier steps 0": (lambda: metrics.style_classifier(steps=0), r"steps must be an integer >= 1"),
+    "train_style_classifier steps 0": (lambda: metrics.train_style_classifier(steps=0), r"steps must be an integer >= 1"),
     "style_accuracy [0, 255]": (lambda: metrics.style_accuracy(frames(c=3, value=255.0)), r"frames must lie in \[-1, 1\].*\[0, 255\]"),
     "style_fd NaN reference": (lambda: metrics.style_fd(frames(c=3), with_nan(frames(c=3))), r"reference must be finite"),
     "style_reference n 0": (lambda: metrics.style_reference(n=0), r"batch_size must be an integer >= 1, got 0"),

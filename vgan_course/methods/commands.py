@@ -94,9 +94,10 @@ def _side_by_side(lesson_name: str, chosen: list[Method], profile: str, seed: in
 
 def checkpoint_trainers() -> dict[str, Callable[[], tuple[dict, dict]]]:
     """Shipped checkpoint name -> trainer returning (state dict, held-out scores): the video metric's
-    feature network, the digit classifier, and every method of every lesson (not the starts other methods begin from:
+    feature network, the digit and style classifiers, and every method of every lesson (not the starts other methods begin from:
     those are trained again, once, by each shipping run)."""
-    trainers = {"video_features": _train_video_features, "digit_classifier": _train_digit_classifier}
+    trainers = {"video_features": _train_video_features, "digit_classifier": _train_digit_classifier,
+                "style_classifier": _train_style_classifier}
     for owner in all_lessons().values():
         starts = {method.start.name for method in owner.methods.values() if method.start is not None}
         trainers |= {method.shipped: partial(ship, method) for method in owner.methods.values() if method.name not in starts}
@@ -117,10 +118,25 @@ def _train_digit_classifier() -> tuple[dict, dict]:
     return model.state_dict(), {"accuracy": round(digits.classifier_accuracy(model), 4)}
 
 
+def _train_style_classifier() -> tuple[dict, dict]:
+    import torch
+
+    from ..data import two_style_clips
+    from ..metrics import style
+
+    model = style.train_style_classifier()
+    clips = two_style_clips(64, 4, style.SHIPPED_SIZE, split="test", generator=torch.Generator().manual_seed(0))
+    frames = clips.styled.flatten(0, 1)
+    with torch.no_grad():  # held out: B frames called B, plain frames and near misses called not-B
+        right = torch.cat([model(frames) > 0, model(clips.plain.flatten(0, 1)) <= 0,
+                           model(style.near_misses(frames, torch.Generator().manual_seed(1))) <= 0])
+    return model.state_dict(), {"accuracy": round(float(right.float().mean()), 4)}
+
+
 def _better(name: str) -> tuple[str, str]:
     if name == "video_features":
         return "clip_accuracy", "higher"
-    if name == "digit_classifier":
+    if name in ("digit_classifier", "style_classifier"):
         return "accuracy", "higher"
     for owner in all_lessons().values():
         for method in owner.methods.values():

@@ -26,7 +26,7 @@ from .frechet import FDEstimate, frechet_bootstrap, frechet_distance
 from .modes import ModeCoverage, mode_coverage
 from .restored import feature_distance, restored_scores, tiles, visible_pixels
 from .restyled import edge_correlation, footage_scores, restyled_scores, style_reference
-from .style import StyleClassifier, style_accuracy, style_classifier, style_fd
+from .style import StyleClassifier, style_accuracy, style_classifier, style_fd, train_style_classifier
 from .temporal import MotionStatistics, centroids, identity_consistency, motion_statistics, tof, warping_error
 from .video import (VideoFeatureNet, clip_fd, evaluate_video_features, frame_fd, frozen, shuffled, train_video_features,
                     video_feature_net, video_features)
@@ -38,7 +38,7 @@ __all__ = [
     "StyleClassifier", "VideoFeatureNet", "centroids", "classifier_accuracy", "clip_fd", "digit_classifier",
     "digit_score", "evaluate_video_features", "frame_fd", "frechet_bootstrap", "frechet_distance", "frozen",
     "identity_consistency", "inception_score", "mode_coverage", "motion_statistics", "psnr", "shuffled", "ssim",
-    "style_accuracy", "style_classifier", "style_fd", "tof", "train_digit_classifier", "train_video_features", "video_feature_net",
+    "style_accuracy", "style_classifier", "style_fd", "tof", "train_digit_classifier", "train_style_classifier", "train_video_features", "video_feature_net",
     "video_features", "warping_error",
     "feature_distance", "restored_scores", "tiles", "visible_pixels",
     "edge_correlation", "footage_scores", "restyled_scores", "style_reference",
