@@ -204,31 +204,31 @@ except Exception as error:
 
 def build_01() -> dict:
     cases, case = corpus_builder("01_gan_basics", FULL, ALL_WRONG)
-    case("swapped_d_loss", lambda nb: replace_answer(nb, "d_loss", D_WRONG_SWAPPED), {"d_loss_tests": 0}, ["expected"])
-    case("unstable_d_loss", lambda nb: replace_answer(nb, "d_loss", D_UNSTABLE), {"d_loss_tests": 1.2}, ["extreme logits"])
-    case("minimax_g_loss", lambda nb: replace_answer(nb, "g_loss", G_MINIMAX), {"g_loss_tests": 0}, ["expected"])
-    case("stale_d_in_g_step", lambda nb: replace_answer(nb, "train_step", STEP_STALE_D), {"train_step_tests": 0}, ["3 steps"])
-    case("no_zero_grad", lambda nb: replace_answer(nb, "train_step", STEP_NO_ZERO_GRAD), {"train_step_tests": 1.2}, ["stale gradients"])
-    case("bias_in_block", lambda nb: replace_answer(nb, "up_block", BLOCK_BIAS), {"up_block_tests": 1.5}, ["parameter count"])
-    case("wrong_stride", lambda nb: replace_answer(nb, "up_block", BLOCK_STRIDE), {"up_block_tests": 1}, ["output shape"])
-    case("modes_loop", lambda nb: replace_answer(nb, "modes", MODES_LOOP))
-    case("modes_no_min_count", lambda nb: replace_answer(nb, "modes", MODES_NO_MIN_COUNT), {"modes_tests": 1.0}, ["min_count"])
-    case("bce_on_sigmoid", lambda nb: replace_answer(nb, "d_loss", D_BCE_ON_SIGMOID), {"d_loss_tests": 1.2},
+    case("swapped_d_loss", answer("d_loss", D_WRONG_SWAPPED), {"d_loss_tests": 0}, ["expected"])
+    case("unstable_d_loss", answer("d_loss", D_UNSTABLE), {"d_loss_tests": 1.2}, ["extreme logits"])
+    case("minimax_g_loss", answer("g_loss", G_MINIMAX), {"g_loss_tests": 0}, ["expected"])
+    case("stale_d_in_g_step", answer("train_step", STEP_STALE_D), {"train_step_tests": 0}, ["3 steps"])
+    case("no_zero_grad", answer("train_step", STEP_NO_ZERO_GRAD), {"train_step_tests": 1.2}, ["stale gradients"])
+    case("bias_in_block", answer("up_block", BLOCK_BIAS), {"up_block_tests": 1.5}, ["parameter count"])
+    case("wrong_stride", answer("up_block", BLOCK_STRIDE), {"up_block_tests": 1}, ["output shape"])
+    case("modes_loop", answer("modes", MODES_LOOP))
+    case("modes_no_min_count", answer("modes", MODES_NO_MIN_COUNT), {"modes_tests": 1.0}, ["min_count"])
+    case("bce_on_sigmoid", answer("d_loss", D_BCE_ON_SIGMOID), {"d_loss_tests": 1.2},
          ["binary cross-entropy"])
-    case("no_opt_d_zero_grad", lambda nb: replace_answer(nb, "train_step", STEP_NO_OPT_D_ZERO_GRAD), {"train_step_tests": 1.2},
+    case("no_opt_d_zero_grad", answer("train_step", STEP_NO_OPT_D_ZERO_GRAD), {"train_step_tests": 1.2},
          ["opt_d.zero_grad()"])
-    case("retain_graph_instead_of_detach", lambda nb: replace_answer(nb, "train_step", STEP_RETAIN_GRAPH),
+    case("retain_graph_instead_of_detach", answer("train_step", STEP_RETAIN_GRAPH),
          {"train_step_tests": 2.4}, ["retain_graph"])
-    case("stale_d_one_pass", lambda nb: replace_answer(nb, "train_step", STEP_STALE_D_ONE_PASS), {"train_step_tests": 0},
+    case("stale_d_one_pass", answer("train_step", STEP_STALE_D_ONE_PASS), {"train_step_tests": 0},
          ["stale D"])
-    case("upsample_and_conv", lambda nb: replace_answer(nb, "up_block", BLOCK_UPSAMPLE_CONV), {"up_block_tests": 0.5},
+    case("upsample_and_conv", answer("up_block", BLOCK_UPSAMPLE_CONV), {"up_block_tests": 0.5},
          ["Upsample + Conv2d"])
-    case("min_count_strict", lambda nb: replace_answer(nb, "modes", MODES_STRICT), {"modes_tests": 1.0}, [">="])
-    case("missing_function", lambda nb: replace_answer(nb, "d_loss", D_WRONG_SWAPPED.replace("discriminator_loss", "disc_loss")),
+    case("min_count_strict", answer("modes", MODES_STRICT), {"modes_tests": 1.0}, [">="])
+    case("missing_function", answer("d_loss", D_WRONG_SWAPPED.replace("discriminator_loss", "disc_loss")),
          {"d_loss_tests": 0}, ["NameError"])
-    case("syntax_error", lambda nb: replace_answer(nb, "g_loss", "def generator_loss_nonsaturating(fake_logits)\n    return 0"),
+    case("syntax_error", answer("g_loss", "def generator_loss_nonsaturating(fake_logits)\n    return 0"),
          {"g_loss_tests": 0}, ["SyntaxError"])
-    case("exception_in_part", lambda nb: replace_answer(nb, "up_block", "def upsample_block(c_in, c_out):\n    raise ValueError('oops')"),
+    case("exception_in_part", answer("up_block", "def upsample_block(c_in, c_out):\n    raise ValueError('oops')"),
          {"up_block_tests": 0}, ["ValueError"])
     case("cells_deleted", lambda nb: nb.cells.__setitem__(slice(None), [c for c in nb.cells if not (
         meta(c).get("grade_id", "").endswith("_check") or meta(c).get("grade_id") == "modes_tests")]), {}, ["deleted"])
@@ -241,7 +241,7 @@ def build_01() -> dict:
             c.id = "changed-" + gid.replace("_", "-")
 
     case("ids_changed", strip_ids, {}, ["matched by its function name"])
-    case("infinite_loop", lambda nb: replace_answer(nb, "d_loss", "def discriminator_loss(real_logits, fake_logits):\n    while True:\n        pass"),
+    case("infinite_loop", answer("d_loss", "def discriminator_loss(real_logits, fake_logits):\n    while True:\n        pass"),
          {"d_loss_tests": 0}, ["longer than"])
     case("endless_swallowing_loop", lambda nb: cell(nb, "up_block").__setitem__("source", cell(nb, "up_block").source + (
         "\nwhile True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass")),
@@ -365,21 +365,21 @@ ALL_WRONG_02 = {
 
 def build_02() -> dict:
     cases, case = corpus_builder("02_adversarial_objective", FULL_02, ALL_WRONG_02)
-    case("minimax_generator", lambda nb: replace_answer(nb, "ns_losses", NS_MINIMAX), {"ns_losses_tests": 0}, ["expected"])
-    case("unstable_logs", lambda nb: replace_answer(nb, "ns_losses", NS_UNSTABLE), {"ns_losses_tests": 1.2}, ["extreme logits"])
-    case("hinge_margin_on_generator", lambda nb: replace_answer(nb, "hinge_losses", HINGE_G_MARGIN), {"hinge_losses_tests": 0})
-    case("hinge_signs_swapped", lambda nb: replace_answer(nb, "hinge_losses", HINGE_SWAPPED), {"hinge_losses_tests": 0})
-    case("gp_without_create_graph", lambda nb: replace_answer(nb, "gp", GP_NO_GRAPH), {"gp_tests": 2.5},
+    case("minimax_generator", answer("ns_losses", NS_MINIMAX), {"ns_losses_tests": 0}, ["expected"])
+    case("unstable_logs", answer("ns_losses", NS_UNSTABLE), {"ns_losses_tests": 1.2}, ["extreme logits"])
+    case("hinge_margin_on_generator", answer("hinge_losses", HINGE_G_MARGIN), {"hinge_losses_tests": 0})
+    case("hinge_signs_swapped", answer("hinge_losses", HINGE_SWAPPED), {"hinge_losses_tests": 0})
+    case("gp_without_create_graph", answer("gp", GP_NO_GRAPH), {"gp_tests": 2.5},
          ["gradient w.r.t. the critic"])
-    case("gp_norm_over_channels_only", lambda nb: replace_answer(nb, "gp", GP_NORM_DIM1), {"gp_tests": 2.5}, ["image critic"])
-    case("gp_ignores_given_eps", lambda nb: replace_answer(nb, "gp", GP_OWN_EPS), {"gp_tests": 1.0}, ["small MLP"])
-    case("bce_on_sigmoid", lambda nb: replace_answer(nb, "ns_losses", NS_BCE_ON_SIGMOID), {"ns_losses_tests": 0.8},
+    case("gp_norm_over_channels_only", answer("gp", GP_NORM_DIM1), {"gp_tests": 2.5}, ["image critic"])
+    case("gp_ignores_given_eps", answer("gp", GP_OWN_EPS), {"gp_tests": 1.0}, ["small MLP"])
+    case("bce_on_sigmoid", answer("ns_losses", NS_BCE_ON_SIGMOID), {"ns_losses_tests": 0.8},
          ["binary cross-entropy"])
-    case("gp_one_sided", lambda nb: replace_answer(nb, "gp", GP_ONE_SIDED), {"gp_tests": 0.5}, ["two-sided"])
-    case("gp_eps_not_reshaped", lambda nb: replace_answer(nb, "gp", GP_EPS_NOT_RESHAPED), {"gp_tests": 0}, ["eps"])
+    case("gp_one_sided", answer("gp", GP_ONE_SIDED), {"gp_tests": 0.5}, ["two-sided"])
+    case("gp_eps_not_reshaped", answer("gp", GP_EPS_NOT_RESHAPED), {"gp_tests": 0}, ["eps"])
     case("r1_without_half", lambda nb: replace_answer(nb, "r1", R1_NO_HALF), {"r1_tests": 0})
     case("r1_norm_not_squared", lambda nb: replace_answer(nb, "r1", R1_NOT_SQUARED), {"r1_tests": 0})
-    case("syntax_error", lambda nb: replace_answer(nb, "gp", "def gradient_penalty(critic, real, fake, eps weight=10.0):\n    return 0"),
+    case("syntax_error", answer("gp", "def gradient_penalty(critic, real, fake, eps weight=10.0):\n    return 0"),
          {"gp_tests": 0}, ["SyntaxError"])
     case("infinite_loop", lambda nb: replace_answer(nb, "r1", "def r1_penalty(D, real, gamma=10.0):\n    while True:\n        pass"),
          {"r1_tests": 0}, ["longer than"])
@@ -512,33 +512,33 @@ ALL_WRONG_03 = {
 
 def build_03() -> dict:
     cases, case = corpus_builder("03_temporal_generators", FULL_03, ALL_WRONG_03)
-    case("motion_state_reset_to_zeros", lambda nb: replace_answer(nb, "motion", MOTION_ZERO_STATE), {"motion_tests": 1},
+    case("motion_state_reset_to_zeros", answer("motion", MOTION_ZERO_STATE), {"motion_tests": 1},
          ["16 steps"])
-    case("motion_first_code_is_raw_noise", lambda nb: replace_answer(nb, "motion", MOTION_RAW_FIRST), {"motion_tests": 0.5},
+    case("motion_first_code_is_raw_noise", answer("motion", MOTION_RAW_FIRST), {"motion_tests": 0.5},
          ["one time step"])
-    case("motion_codes_without_gradient", lambda nb: replace_answer(nb, "motion", MOTION_DETACHED), {"motion_tests": 2.5},
+    case("motion_codes_without_gradient", answer("motion", MOTION_DETACHED), {"motion_tests": 2.5},
          ["gradients reach the GRU"])
-    case("latents_motion_first", lambda nb: replace_answer(nb, "motion", LATENTS_MOTION_FIRST), {"motion_tests": 2},
+    case("latents_motion_first", answer("motion", LATENTS_MOTION_FIRST), {"motion_tests": 2},
          ["latents, new sizes"])
-    case("block_written_differently", lambda nb: replace_answer(nb, "block", BLOCK))
-    case("block_activation_after_temporal", lambda nb: replace_answer(nb, "block", BLOCK_ACT_AFTER_TEMPORAL),
+    case("block_written_differently", answer("block", BLOCK))
+    case("block_activation_after_temporal", answer("block", BLOCK_ACT_AFTER_TEMPORAL),
          {"block_tests": 1.8}, ["values with the reference's weights"])
-    case("block_ignores_time_stride", lambda nb: replace_answer(nb, "block", BLOCK_IGNORES_STRIDE), {"block_tests": 1.8},
+    case("block_ignores_time_stride", answer("block", BLOCK_IGNORES_STRIDE), {"block_tests": 1.8},
          ["output shapes"])
-    case("block_temporal_first", lambda nb: replace_answer(nb, "block", BLOCK_TEMPORAL_FIRST), {"block_tests": 0.6},
+    case("block_temporal_first", answer("block", BLOCK_TEMPORAL_FIRST), {"block_tests": 0.6},
          ["parameters of the module"])
-    case("parameters_without_biases", lambda nb: replace_answer(nb, "block", PARAMETERS_WITHOUT_BIASES), {"block_tests": 2.4},
+    case("parameters_without_biases", answer("block", PARAMETERS_WITHOUT_BIASES), {"block_tests": 2.4},
          ["formula"])
-    case("frames_same_for_every_clip", lambda nb: replace_answer(nb, "frames", FRAMES_SAME_INDEX), {"frames_tests": 0.8},
+    case("frames_same_for_every_clip", answer("frames", FRAMES_SAME_INDEX), {"frames_tests": 0.8},
          ["seeded generator"])
-    case("frames_loop", lambda nb: replace_answer(nb, "frames", FRAMES_LOOP))
-    case("fd_without_mean_term", lambda nb: replace_answer(nb, "fd", FD_WITHOUT_MEAN), {"fd_tests": 0.75}, ["shifted copy"])
-    case("fd_population_covariance", lambda nb: replace_answer(nb, "fd", FD_POPULATION), {"fd_tests": 1.5}, ["D = 16"])
-    case("fd_elementwise_sqrt", lambda nb: replace_answer(nb, "fd", FD_ELEMENTWISE_SQRT), {"fd_tests": 0}, ["identical sets"])
-    case("fd_scipy_sqrtm", lambda nb: replace_answer(nb, "fd", FD_SCIPY))
-    case("syntax_error", lambda nb: replace_answer(nb, "frames", "def sample_frames(video, k=1, generator=None)\n    return video"),
+    case("frames_loop", answer("frames", FRAMES_LOOP))
+    case("fd_without_mean_term", answer("fd", FD_WITHOUT_MEAN), {"fd_tests": 0.75}, ["shifted copy"])
+    case("fd_population_covariance", answer("fd", FD_POPULATION), {"fd_tests": 1.5}, ["D = 16"])
+    case("fd_elementwise_sqrt", answer("fd", FD_ELEMENTWISE_SQRT), {"fd_tests": 0}, ["identical sets"])
+    case("fd_scipy_sqrtm", answer("fd", FD_SCIPY))
+    case("syntax_error", answer("frames", "def sample_frames(video, k=1, generator=None)\n    return video"),
          {"frames_tests": 0}, ["SyntaxError"])
-    case("infinite_loop", lambda nb: replace_answer(nb, "fd", "def frechet_distance(real_features, fake_features):\n"
+    case("infinite_loop", answer("fd", "def frechet_distance(real_features, fake_features):\n"
                                                               "    while True:\n        pass"),
          {"fd_tests": 0}, ["longer than"])
 
