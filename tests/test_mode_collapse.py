@@ -172,6 +172,17 @@ def test_a_partial_record_tables_only_the_complete_remedies():
     assert {row["remedy"] for row in mode_collapse.tuning_table(record)} == {"L1 penalty"}
 
 
+
+def test_long_run_finals_read_the_end_of_each_recorded_long_run():
+    record = {"longer": {"runs": [{"name": "lower", "seed": 100, "modes_covered": 3},
+                                  {"name": "lower", "seed": 101, "modes_covered": 4}]},
+              "digits": {"runs": [{"name": "dcgan", "seed": 100, "snapshots": [{"classes_covered": 2}, {"classes_covered": 9}]}]}}
+    assert mode_collapse.long_run_finals(record, "longer") == {"lower": {100: 3, 101: 4}}
+    assert mode_collapse.long_run_finals(record, "digits") == {"dcgan": {100: 9}}  # the last snapshot, not the first
+    assert mode_collapse.long_run_finals({"grid": {}}, "digits") == {}
+    with pytest.raises(ValueError, match="'longer' or 'digits'"):
+        mode_collapse.long_run_finals(record, "grid")
+
 # --- MSG-GAN on digits ----------------------------------------------------------------------
 
 

@@ -10,8 +10,9 @@
 
 from .recipes import OBJECTIVES, REMEDIES, Recipe, Run2D, ablation, build, format_table, summarise, train_2d
 from .digits import ARCHITECTURES, DIGIT_SETTINGS, DigitRun, build_digit_gan, score_as_dict, train_digit_gan
-from .tuning import GRID, best_label, control_for, format_tuning_table, grid, progress, recorded, tuning_table
+from .tuning import (GRID, best_label, control_for, format_tuning_table, grid, long_run_finals, progress, recorded,
+                     tuning_table)
 
 __all__ = ["ARCHITECTURES", "DIGIT_SETTINGS", "DigitRun", "GRID", "OBJECTIVES", "REMEDIES", "Recipe", "Run2D", "ablation",
            "best_label", "build", "build_digit_gan", "control_for", "format_table", "format_tuning_table", "grid",
-           "progress", "recorded", "score_as_dict", "summarise", "train_2d", "train_digit_gan", "tuning_table"]
+           "long_run_finals", "progress", "recorded", "score_as_dict", "summarise", "train_2d", "train_digit_gan", "tuning_table"]

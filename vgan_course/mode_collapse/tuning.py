@@ -13,7 +13,8 @@ the remedy is not confused with the gain of training D more.
 
 ``benchmarks/mode_collapse_tuning.py`` runs the grid and writes every setting and every seed to
 ``vgan_course/recorded/02_tuning.json``; :func:`recorded` reads it back (the lesson does, on Colab
-too), :func:`tuning_table` and :func:`format_tuning_table` turn it into the lesson's table.
+too), :func:`tuning_table` and :func:`format_tuning_table` turn it into the lesson's table, and
+:func:`long_run_finals` reads its long runs (sections 6.5 and 6.6 of the lesson).
 """
 
 from __future__ import annotations
@@ -117,6 +118,18 @@ def tuning_table(record: dict) -> list[dict]:
             rows.append({"remedy": remedy, "row": "control", "setting": "plain GAN, the same optimizer and D steps",
                          **_summary(control)})
     return rows
+
+
+def long_run_finals(record: dict, section: str) -> dict[str, dict[int, int]]:
+    """run name -> {seed: what it covers at the end} from a long-run section of the record: modes of
+    the ring for ``"longer"``, digit classes (its last snapshot) for ``"digits"``; ``{}`` if not recorded."""
+    if section not in ("longer", "digits"):
+        raise ValueError(f"section must be 'longer' or 'digits', got {section!r}")
+    finals: dict[str, dict[int, int]] = {}
+    for run in record.get(section, {}).get("runs", []):
+        end = run["modes_covered"] if section == "longer" else run["snapshots"][-1]["classes_covered"]
+        finals.setdefault(run["name"], {})[run["seed"]] = end
+    return finals
 
 
 def format_tuning_table(rows: list[dict]) -> str:
