@@ -92,14 +92,23 @@ def run_lesson(request: RunRequest) -> dict:
         claims = recorded.read_claims(record_file) if record_file.exists() else []
         tables = recorded.read_tables(record_file) if record_file.exists() else []
         shipped = recorded.read_shipped(record_file) if record_file.exists() else {}
-    failed = [c.name for c in claims if c.asserted and not c.holds]
-    if failed and error is None:  # --keep-going: the lesson ran to its end past these
-        error = "claims failed: " + "; ".join(failed)
+    error = error or claim_problems(claims)
     return {"lesson": lesson_name(request.lesson), "profile": request.profile, "seed": request.seed,
             "retrain": request.retrain, "seconds": round(seconds, 1), "error": error,
             "claims": [{"name": c.name, "value": c.value, "at_least": c.at_least, "at_most": c.at_most,
                         "holds": c.holds} for c in claims],
             "tables": {t["table"]: t["rows"] for t in tables}, "shipped": shipped, "machine": machine()}
+
+
+def claim_problems(claims: list[recorded.Claim]) -> str | None:
+    """What is wrong with a finished run's claims, in one line, or ``None``: asserted claims that failed
+    (``--keep-going`` ran past them), or two claims with one name (results are kept by name)."""
+    failed = [c.name for c in claims if c.asserted and not c.holds]
+    if failed:
+        return "claims failed: " + "; ".join(failed)
+    names = [c.name for c in claims]
+    shared = sorted({name for name in names if names.count(name) > 1})
+    return "claims share a name (give each its own): " + "; ".join(shared) if shared else None
 
 
 def lesson_name(path: Path) -> str:
