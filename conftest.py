@@ -8,11 +8,28 @@ and with checkpoints in a fresh temporary folder (never a student's ``runs/``).
 import os
 import tempfile
 
+import pytest
+
 os.environ.setdefault("VGAN_PROFILE", "smoke")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("VGAN_RUNS", tempfile.mkdtemp(prefix="vgan-runs-"))
 os.environ.setdefault("MPLBACKEND", "Agg")  # unit tests plot without a screen; kernels use inline
 
-# The grading corpus holds deliberately broken and hostile notebooks: graded by
-# tests/test_grading.py inside the grader's guard, never executed by nbval.
+# The grading corpus is built at test time into a temporary folder; should one be written here
+# (tests/make_grading_corpus.py --out tests/grading_corpus), its deliberately broken and hostile
+# notebooks are graded in the sandbox by tests/test_grading.py, never executed by nbval.
 collect_ignore_glob = ["tests/grading_corpus/*", "tests/grading_corpus/*/*"]
+
+
+@pytest.fixture(scope="session")
+def sandbox_available():
+    """For tests that grade in the sandbox: skipped where bubblewrap cannot start one (say why),
+    unless VGAN_REQUIRE_SANDBOX=1 (CI sets it: there, a missing sandbox is a failure)."""
+    from vgan_course.grading import sandbox
+
+    try:
+        return sandbox.check()
+    except sandbox.SandboxUnavailable as error:
+        if os.environ.get("VGAN_REQUIRE_SANDBOX") == "1":
+            raise
+        pytest.skip(f"grading cannot be sandboxed here: {error}")

@@ -1,6 +1,6 @@
 """Turn ``benchmarks/results.json`` into ``docs/results.md`` and README's summary (never typed by hand).
 
-    python benchmarks/report.py          # rewrite docs/results.md and README's block between the markers
+    python benchmarks/report.py          # rewrite docs/results.md and README's blocks between the markers
     python benchmarks/report.py --check  # exit 1 if either is out of date (a test runs this)
 
 Everything is rendered the same way: lesson runs as a table of claims (min .. max over seeds,
@@ -23,6 +23,7 @@ from benchmarks.results import load  # noqa: E402
 
 README, PAGE, FIGURES = ROOT / "README.md", ROOT / "docs" / "results.md", ROOT / "docs" / "figures"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
+TEST_TIME = "<!-- test-time:start -->", "<!-- test-time:end -->"  # README's figure for `make test`
 
 
 def _cell(value) -> str:
@@ -135,15 +136,32 @@ def render_summary(results: dict) -> str:
                       "Every claim, table and measurement: [docs/results.md](docs/results.md).", "", END])
 
 
+def render_test_time(results: dict) -> str:
+    """README's figure for `make test`: the suite's seconds on a fresh clone (``benchmarks/test_suite.py``)."""
+    measured = results["measurements"].get("test_suite")
+    if measured is None:
+        return "not measured yet"
+    rows = {row[0].split(":")[0]: row for row in measured["rows"]}
+    (_, test, load, outcome), (_, setup, _, _) = rows["make test"], rows["make setup"]
+    return (f"{test:.0f} s on {measured['machine'].get('cpu_cores')} CPU cores (load average {load:g}; {outcome}), "
+            f"after {setup:.0f} s creating `.venv`")
+
+
+def _replace_between(text: str, start: str, end: str, block: str) -> str:
+    head, rest = text.split(start, 1)
+    return head + block + rest.split(end, 1)[1]
+
+
 def main() -> int:
     results = load()
     page = render_page(results)
     readme = README.read_text()
-    if START not in readme or END not in readme:
-        print(f"README.md lacks the markers {START} ... {END}")
-        return 1
-    head, rest = readme.split(START, 1)
-    updated = head + render_summary(results) + rest.split(END, 1)[1]
+    for start, end in ((START, END), TEST_TIME):
+        if start not in readme or end not in readme:
+            print(f"README.md lacks the markers {start} ... {end}")
+            return 1
+    updated = _replace_between(readme, START, END, render_summary(results))
+    updated = _replace_between(updated, *TEST_TIME, TEST_TIME[0] + render_test_time(results) + TEST_TIME[1])
     if "--check" in sys.argv:
         stale = [p.name for p, text in ((PAGE, page), (README, updated)) if not p.exists() or p.read_text() != text]
         if stale:

@@ -5,7 +5,8 @@
     python benchmarks/run.py add RECORD.json --command "..."                   # runs recorded elsewhere (a GPU)
     python benchmarks/run.py figures                                           # docs/figures/NN_strip.png
     python benchmarks/run.py shipping-seeds 05_video_restoration "recurrent adversarial" --seeds 1 2
-    python benchmarks/run.py trainer | data | grading | step-time [--device cuda --sizes 32 64]
+    python benchmarks/run.py trainer | data | step-time [--device cuda --sizes 32 64]
+    python benchmarks/run.py grading     # 30 submissions of assignment 01, in the sandbox and without
     python benchmarks/report.py                                                # docs/results.md and README
 
 Lessons run through ``vgan-course run`` (the course's own runner); everything is stored through
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -119,30 +121,95 @@ def bench_data(repeats: int = 20) -> dict:
     return out
 
 
-def bench_grading(n_students: int = 30) -> dict:
+def bench_grading(n_students: int = 30, starts: int = 20) -> dict:
     """(d) ``vgan-course grade`` on a class of 30: the grading corpus's ordinary submissions
-    (right and wrong answers, bad files; not the deliberate endless loops), cycled to 30."""
+    (right and wrong answers, crashes, bad files; not the deliberate endless loops, and not the
+    hostile ones, which must never run unsandboxed), cycled to 30, graded twice in the sandbox and
+    twice without it (``--no-sandbox``), in the order sandbox, plain, plain, sandbox so that a
+    load that drifts cancels, default limits, all cores; and the sandbox's own cost,
+    ``python -c pass`` started ``starts`` times in it and plainly, interleaved. The machine's
+    load average before and after is recorded with them, and the CPU time each round used, the
+    grader's and its children's (user + system, from ``getrusage``: what a busy machine changes least)."""
+    import resource
     import shutil
+    import subprocess
 
-    from vgan_course.grading import assignment, grader
+    def cpu_seconds() -> float:  # the grader's own and every process it waited for
+        return sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 
-    corpus = ROOT / "tests" / "grading_corpus" / "01"
-    pool = sorted(p for p in corpus.iterdir() if p.suffix in (".ipynb", ".txt") and "loop" not in p.name)
+    sys.path.insert(0, str(ROOT / "tests"))
+    from make_grading_corpus import build_corpus
+
+    from vgan_course.grading import assignment, grader, runner, sandbox
+
+    task = assignment.load(ROOT / "solutions" / "01_gan_basics.ipynb")
+    limits = runner.Limits()
+    out: dict = {"students": n_students, "jobs": limits.jobs, "sandbox": sandbox.check(), "machine": machine(),
+                 "load_average_before": [round(x, 2) for x in os.getloadavg()]}
     with tempfile.TemporaryDirectory() as work:
+        build_corpus("01", Path(work) / "corpus")
+        hostile = {"reads_solutions", "edits_solutions", "fake_results", "redefines_checks"}
+        pool = sorted(p for p in (Path(work) / "corpus").iterdir()
+                      if p.suffix in (".ipynb", ".txt") and "loop" not in p.name and p.stem not in hostile)
         folder = Path(work) / "submissions"
         folder.mkdir()
         for i in range(n_students):
             source = pool[i % len(pool)]
             shutil.copy(source, folder / f"student{i:02d}_{source.stem}{source.suffix}")
-        task = assignment.load(ROOT / "solutions" / "01_gan_basics.ipynb")
-        limits = grader.Limits()
-        start = time.perf_counter()
-        results = grader.grade_folder(folder, task, Path(work) / "grades.csv", limits=limits)
-        seconds = time.perf_counter() - start
-    return {"students": n_students, "seconds": round(seconds, 1), "jobs": limits.jobs,
-            "seconds_per_student": round(seconds / n_students, 2),
-            "graded_fully": sum(r.status == "graded" for r in results),
-            "command": "python benchmarks/run.py grading"}
+        rounds: dict[str, list[float]] = {"sandboxed": [], "no_sandbox": []}
+        cpu: dict[str, list[float]] = {"sandboxed": [], "no_sandbox": []}
+        for number, key in enumerate(("sandboxed", "no_sandbox", "no_sandbox", "sandboxed")):  # drift cancels
+            out_dir = Path(work) / f"{key}{number}"
+            out_dir.mkdir()
+            start, start_cpu = time.perf_counter(), cpu_seconds()
+            results = grader.grade_folder(folder, task, out_dir / "grades.csv", limits=limits, sandboxed=key == "sandboxed")
+            rounds[key].append(round(time.perf_counter() - start, 1))
+            if key == "no_sandbox":  # a sandboxed submission's processes are not the grader's children: uncounted
+                cpu[key].append(round(cpu_seconds() - start_cpu, 1))
+            graded = {"graded_fully": sum(r.status.startswith("graded") and "in part" not in r.status for r in results),
+                      "totals": sorted(r.total for r in results)}
+            out.setdefault(key, graded)
+            assert out[key] == graded, "a re-run graded differently"
+            print(key, rounds[key][-1], "s", flush=True)
+    for key, seconds in rounds.items():
+        out[key].update(seconds=round(statistics.mean(seconds), 1), rounds=seconds, cpu_seconds=cpu[key] or None,
+                        seconds_per_student=round(statistics.mean(seconds) / n_students, 2))
+    timings: dict[str, list[float]] = {"sandboxed": [], "plain": []}
+    argv, env = [sys.executable, "-c", "pass"], runner.environment(sandbox.SCRATCH, str(ROOT))
+    for _ in range(starts):
+        for key in timings:
+            start = time.perf_counter()
+            if key == "sandboxed":
+                sandbox.start(argv, env, 8, sandbox.view(), stdin=subprocess.DEVNULL).wait()
+            else:
+                subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, check=True)
+            timings[key].append(time.perf_counter() - start)
+    medians = {key: statistics.median(values) * 1e3 for key, values in timings.items()}
+    out.update(seconds=out["sandboxed"]["seconds"], seconds_per_student=out["sandboxed"]["seconds_per_student"],
+               overhead_ratio=round(out["sandboxed"]["seconds"] / out["no_sandbox"]["seconds"], 3),
+               same_grades=out["sandboxed"]["totals"] == out["no_sandbox"]["totals"],
+               start_ms={"sandboxed": round(medians["sandboxed"], 1), "plain": round(medians["plain"], 1),
+                         "starts": starts, "what": "python -c pass, median"},
+               load_average_after=[round(x, 2) for x in os.getloadavg()], command="python benchmarks/run.py grading")
+    for key in ("sandboxed", "no_sandbox"):
+        del out[key]["totals"]
+    return out
+
+
+def store_grading(g: dict) -> None:
+    """Store what ``bench_grading`` measured as the ``grading`` measurement (one row per way of running)."""
+    load = f"load average {g['load_average_before'][0]:g} before, {g['load_average_after'][0]:g} after"
+    results.put_measurement(
+        "grading", title="Grading a class: 30 submissions of assignment 01, in the sandbox and without", machine=g["machine"],
+        text=f"{g['sandbox']}; {g['jobs']} at once, default limits; sandbox / no sandbox = {g['overhead_ratio']} "
+             f"(same grades: {g['same_grades']}); the sandbox's start-up: {g['start_ms']['sandboxed']} ms against "
+             f"{g['start_ms']['plain']} ms ({g['start_ms']['what']}); {load}",
+        command=g["command"], columns=["how", "submissions", "graded fully", "rounds (s)", "seconds", "seconds per submission",
+                                        "CPU seconds per round (all processes)"],
+        rows=[[how, g["students"], g[key]["graded_fully"], " + ".join(map(str, g[key]["rounds"])), g[key]["seconds"],
+               g[key]["seconds_per_student"],
+               " + ".join(map(str, g[key].get("cpu_seconds") or ["not counted (the sandbox's processes are not the grader's children)"]))]
+              for how, key in (("bubblewrap sandbox", "sandboxed"), ("--no-sandbox", "no_sandbox"))])
 
 
 def bench_step_time(steps: int = 12, sizes: tuple[int, ...] = (32,), device: str = "cpu") -> list[list]:
@@ -269,12 +336,7 @@ def main() -> int:
                                       ["moving shapes, 2 per clip, 32 x 32", d["moving_shapes_2x32"]["frames_per_second"]],
                                       ["moving digits, 1 per clip, 64 x 64", d["moving_digits_1x64"]["frames_per_second"]]])
     elif args.section == "grading":
-        g = bench_grading()
-        results.put_measurement("grading", title="Grading a class: submissions of assignment 01",
-                                text="each submission in its own process with the default limits", command=g["command"],
-                                machine=machine(), columns=["submissions", "graded fully", "at once", "seconds",
-                                                            "seconds per submission"],
-                                rows=[[g["students"], g["graded_fully"], g["jobs"], g["seconds"], g["seconds_per_student"]]])
+        store_grading(bench_grading())
     else:
         rows = bench_step_time(args.steps, tuple(args.sizes), args.device)
         gpu = args.device != "cpu"

@@ -47,14 +47,18 @@
 # the channels. The course's results page (`docs/results.md`) has the measured times.
 
 # %%
-# Colab only: install the course package (Colab keeps its own GPU build of torch).
+# Colab only: install the course's tagged release (Colab keeps its own torch, IPython and widgets),
+# then check the runtime (a GPU? where do checkpoints go?).
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "vgan-course @ git+https://github.com/vgan-course/vgan-course"], check=True)
+                    "vgan-course @ git+https://github.com/vgan-course/vgan-course@v0.1.0"], check=True)
+    from vgan_course import colab
+
+    colab.check_runtime()
 
 # %%
 import os
@@ -75,7 +79,7 @@ cfg = lesson.config()  # the current profile's settings, seed and device
 # section 1), so it always trains.
 RETRAIN = os.environ.get("VGAN_RETRAIN", "0") == "1"
 profiles.seed_everything(cfg.seed)
-run = profiles.run_dir("03_temporal_generators")  # checkpoints (resumable), exported clips
+run = profiles.run_dir("03_temporal_generators")  # checkpoints (resumable), TensorBoard logs, exported clips
 print(cfg, "RETRAIN =", RETRAIN)
 
 # %% [markdown]

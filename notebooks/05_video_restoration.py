@@ -52,14 +52,18 @@
 # method five times longer.
 
 # %%
-# Colab only: install the course package (Colab keeps its own GPU build of torch).
+# Colab only: install the course's tagged release (Colab keeps its own torch, IPython and widgets),
+# then check the runtime (a GPU? where do checkpoints go?).
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "vgan-course @ git+https://github.com/vgan-course/vgan-course"], check=True)
+                    "vgan-course @ git+https://github.com/vgan-course/vgan-course@v0.1.0"], check=True)
+    from vgan_course import colab
+
+    colab.check_runtime()
 
 # %%
 import os
@@ -78,7 +82,7 @@ cfg = lesson.config()  # the current profile's settings, seed and device
 # each method from it, for cfg.steps steps each (the gpu profile always trains).
 RETRAIN = os.environ.get("VGAN_RETRAIN", "0") == "1" or cfg.profile == "gpu"
 profiles.seed_everything(cfg.seed)
-run = profiles.run_dir("05_video_restoration")  # checkpoints (resumable), exported clips
+run = profiles.run_dir("05_video_restoration")  # checkpoints (resumable), TensorBoard logs, exported clips
 print(cfg, "RETRAIN =", RETRAIN)
 
 # %% [markdown]
@@ -339,8 +343,11 @@ print(viz.format_table(rows, COLUMNS))
 #   **frozen** clip: the background does not move anyway, and the shape is one flat colour, so
 #   only its rim is wrong. **tOF** sees it: a still clip does not move like the truth. Blurred,
 #   both are low: blur hides flicker.
-# - The **feature distance** of the truth is about that of a second clean set: the floor, what two
-#   samples of clean frames differ by. Blur raises it. **Noise lowers it**: on the single-frame
+# - The **feature distance** of the truth is of the order of that of a second clean set: the floor,
+#   what two samples of clean frames differ by. At 64 clips that floor is coarse: it moves a lot
+#   from one set of clips to another (compare the seeds' runs on the results page), so between
+#   *different* sets of clips, read less than a factor of two as noise. Blur raises it for the
+#   same clips. **Noise lowers it**: on the single-frame
 #   L1 output, noise of the right strength brings it well down, while PSNR falls by several
 #   decibels. Our features, like most, take fine grain for detail: this distance
 #   rewards *any* high-frequency energy, not only the right texture. A claim resting on it alone
@@ -351,7 +358,7 @@ noisy = {s: rows[f"single-frame L1 + noise {s}"] for s in (0.05, 0.1, 0.15, 0.2)
 best_noise = min(noisy, key=lambda s: noisy[s]["feature_distance"])  # the noise that fakes realism best
 claims.claim("05", "metric: warping error of the truth (occlusion-masked)", rows["truth"]["warping_error"], at_most=1e-3, assert_in_smoke=True)
 claims.claim("05", "metric: tOF of the frozen truth (px)", rows["truth, frozen"]["tof"], at_least=0.3, assert_in_smoke=True)
-claims.claim("05", "metric: feature distance, truth / a second clean set", rows["truth"]["feature_distance"] / rows["another clean set"]["feature_distance"], at_least=0.5, at_most=2, assert_in_smoke=True)
+claims.claim("05", "metric: feature distance, truth / a second clean set", rows["truth"]["feature_distance"] / rows["another clean set"]["feature_distance"], at_least=0.4, at_most=2.5, assert_in_smoke=True)
 claims.claim("05", "metric: feature distance, blurred truth / truth", rows["truth, blurred"]["feature_distance"] / rows["truth"]["feature_distance"], at_least=1.5, assert_in_smoke=True)
 claims.claim("05", "metric: feature distance, single-frame L1 + best noise / single-frame L1 (noise fools it)", noisy[best_noise]["feature_distance"] / rows["single-frame L1"]["feature_distance"], at_most=0.8, assert_in_smoke=shipped_models)
 

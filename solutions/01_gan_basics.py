@@ -41,11 +41,14 @@
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import sys
 
-if "google.colab" in sys.modules:  # Colab only: install the course package
+if "google.colab" in sys.modules:  # Colab only: install the course's tagged release, check the runtime
     import subprocess
 
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "vgan-course @ git+https://github.com/vgan-course/vgan-course"], check=True)
+                    "vgan-course @ git+https://github.com/vgan-course/vgan-course@v0.1.0"], check=True)
+    from vgan_course import colab
+
+    colab.check_runtime()
 
 import math
 
@@ -89,6 +92,11 @@ assert right < 0.01 and wrong > 10, (
     "real logits go with softplus(-l), fake logits with softplus(+l) (swapped?)")
 extreme = discriminator_loss(torch.full((4,), -200.0), torch.full((4,), 200.0))
 assert torch.isfinite(extreme), "logits of +-200 gave inf/nan: use softplus, not log(sigmoid(...))"
+assert abs(extreme.item() - 400.0) < 0.01, (
+    f"a D sure of the wrong answer (logit -200 on real, +200 on fake) has loss softplus(200) + softplus(200) = 400, got "
+    f"{extreme.item():.4g}. (200 is binary cross-entropy on sigmoid outputs: sigmoid(-200) rounds to 0, and "
+    "F.binary_cross_entropy caps log(0) at -100, so the loss stops growing and its gradient is 0: work on the logits, "
+    "with softplus or F.binary_cross_entropy_with_logits)")
 print("Success!")
 
 # %% nbgrader={"grade": true, "grade_id": "d_loss_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -99,10 +107,17 @@ def _d_loss_gradients():
     return torch.autograd.grad(discriminator_loss(real, fake), [real, fake])
 
 
+def _confidently_wrong():
+    real, fake = torch.tensor([-150.0, -120.0], requires_grad=True), torch.tensor([130.0, 150.0], requires_grad=True)
+    loss = discriminator_loss(real, fake)
+    return loss, torch.autograd.grad(loss, [real, fake])
+
+
 probe("random logits", lambda: discriminator_loss(torch.randn(64) * 3, torch.randn(64) * 3))
 probe("different batch sizes", lambda: discriminator_loss(torch.randn(5), torch.randn(17)))
 probe("extreme logits", lambda: discriminator_loss(torch.tensor([-300.0, 0.0, 300.0]), torch.tensor([300.0, -300.0, 1.0])))
 probe("gradients", _d_loss_gradients)
+probe("a confidently wrong D keeps its loss and gradient (no binary cross-entropy on sigmoid outputs)", _confidently_wrong)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -192,17 +207,45 @@ def with_stub_losses(fn):
         globals().update(saved)
 
 
-def stub_networks():
+def stub_networks(stale_gradients: bool = False):
     G = nn.Linear(1, 1, bias=False)  # G(z) = w_g z
     D = nn.Linear(1, 1, bias=False)  # logit = w_d x
     with torch.no_grad():
         G.weight.fill_(0.5)
         D.weight.fill_(1.0)
+    if stale_gradients:  # what the previous step's backward passes leave behind in a real loop
+        G.weight.grad, D.weight.grad = torch.full((1, 1), 100.0), torch.full((1, 1), 100.0)
     return G, D, torch.optim.SGD(G.parameters(), lr=0.1), torch.optim.SGD(D.parameters(), lr=0.1)
 
 
+def explained(fn):
+    """fn(), with PyTorch's errors in a training step translated into the mistake they mean."""
+    try:
+        return fn()
+    except RuntimeError as error:
+        if "modified by an inplace operation" in str(error):
+            raise AssertionError(
+                "PyTorch says a tensor was modified by an inplace operation: G's loss used D(fake) computed before D's "
+                "update (a stale D), and opt_d.step() changed D's weights in place. Compute D(fake) again after "
+                "opt_d.step()") from None
+        if "backward through the graph a second time" in str(error):
+            raise AssertionError(
+                "PyTorch says you backward through the graph a second time: D's loss used the fakes without .detach(), "
+                "so its backward went on into G and freed G's graph. Use D(fake.detach()) in D's loss. (PyTorch's "
+                "suggestion, retain_graph=True, is the wrong fix: it sends D's loss into G.)") from None
+        raise
+
+
+def stub_step(G, D, opt_g, opt_d):
+    """Your train_step on the stubs (real x = 2, z = 1)."""
+    return explained(lambda: with_stub_losses(lambda: train_step(G, D, opt_g, opt_d, real=torch.tensor([[2.0]]),
+                                                                 z=torch.tensor([[1.0]]))))
+
+
 G, D, opt_g, opt_d = stub_networks()
-got = with_stub_losses(lambda: train_step(G, D, opt_g, opt_d, real=torch.tensor([[2.0]]), z=torch.tensor([[1.0]])))
+arrivals = []  # every gradient computed for G's weight during the step
+G.weight.register_hook(lambda grad: arrivals.append(grad))
+got = stub_step(G, D, opt_g, opt_d)
 assert isinstance(got, tuple) and len(got) == 2 and all(isinstance(v, float) for v in got), (
     f"return (loss_d, loss_g) as two Python floats (use .item()), got {got!r}")
 # stub D loss: w_d * (G(z) - x) = 1 * (0.5 - 2) = -1.5; its gradient in w_d is -1.5, so w_d -> 1 + 0.1 * 1.5
@@ -215,6 +258,18 @@ assert abs(G.weight.item() - 0.615) < 1e-5, (
     f"G's weight after its step: expected 0.615, got {G.weight.item():.5f} "
     "(0.6 means G's loss used D from before its update: compute D(fake) again after opt_d.step())")
 assert abs(got[1] - (-0.575)) < 1e-5, f"loss_g: expected -0.575 (with the updated D), got {got[1]:.5f}"
+assert len(arrivals) == 1, (
+    f"G's weight received a gradient {len(arrivals)} times in one step, expected once (from G's loss): D's loss "
+    "reached G. Detach the fakes in D's loss, D(fake.detach()), rather than backward(retain_graph=True)")
+G, D, opt_g, opt_d = stub_networks(stale_gradients=True)
+stub_step(G, D, opt_g, opt_d)
+assert abs(D.weight.item() - 1.15) < 1e-5, (
+    f"with a gradient of 100 left in D from the step before, D's weight went to {D.weight.item():.5f}, expected 1.15: "
+    "the old gradient was added to D's. Call opt_d.zero_grad() before loss_d.backward() (G's backward, every step, "
+    "leaves gradients in D)")
+assert abs(G.weight.item() - 0.615) < 1e-5, (
+    f"with a gradient of 100 left in G from the step before, G's weight went to {G.weight.item():.5f}, expected 0.615: "
+    "call opt_g.zero_grad() before loss_g.backward()")
 print("Success!")
 
 # %% nbgrader={"grade": true, "grade_id": "train_step_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
@@ -233,16 +288,35 @@ def _three_steps():
     return losses, [p.detach() for p in G.parameters()], [p.detach() for p in D.parameters()]
 
 
-def _stale_gradients():
+def _stale_gradients(*models):
+    """One step after leaving a gradient of 100 in every parameter of ``models`` ("G", "D")."""
     G, D, opt_g, opt_d = _small_gan()
-    for p in [*G.parameters(), *D.parameters()]:
+    for p in [p for name, model in (("G", G), ("D", D)) if name in models for p in model.parameters()]:
         p.grad = torch.full_like(p, 100.0)  # left over from some earlier computation
     train_step(G, D, opt_g, opt_d, torch.randn(16, 2), torch.randn(16, 3))
     return [p.detach() for p in G.parameters()], [p.detach() for p in D.parameters()]
 
 
-probe("losses and weights after 3 steps of a small GAN", lambda: with_stub_losses(_three_steps))
-probe("stale gradients are cleared", lambda: with_stub_losses(_stale_gradients))
+def _gradients_reaching_g():
+    G, D, opt_g, opt_d = _small_gan()
+    arrivals = []
+    for p in G.parameters():
+        p.register_hook(lambda grad: arrivals.append(1))
+    train_step(G, D, opt_g, opt_d, torch.randn(16, 2), torch.randn(16, 3))
+    return len(arrivals)
+
+
+def _one_step_g():
+    G, D, opt_g, opt_d = _small_gan()
+    train_step(G, D, opt_g, opt_d, torch.randn(16, 2), torch.randn(16, 3))
+    return [p.detach() for p in G.parameters()]
+
+
+probe("losses and weights after 3 steps of a small GAN", lambda: explained(lambda: with_stub_losses(_three_steps)))
+probe("stale gradients are cleared", lambda: explained(lambda: with_stub_losses(lambda: _stale_gradients("G", "D"))))
+probe("opt_d.zero_grad(): gradients left in D are cleared", lambda: explained(lambda: with_stub_losses(lambda: _stale_gradients("D"))))
+probe("D's loss does not reach G (fakes detached, not retain_graph=True)", lambda: explained(lambda: with_stub_losses(_gradients_reaching_g)))
+probe("G's loss uses D after its update (no stale D)", lambda: explained(lambda: with_stub_losses(_one_step_g)))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -271,6 +345,12 @@ out = block(torch.randn(2, 8, 5, 5))
 assert tuple(out.shape) == (2, 4, 10, 10), (
     f"expected (2, 4, 10, 10) from (2, 8, 5, 5), got {tuple(out.shape)}: kernel 4, stride 2, padding 1 doubles h and w")
 assert out.min() >= 0, "the block ends in ReLU, so no output can be negative"
+kinds = [type(layer).__name__ for layer in block]
+assert kinds == ["ConvTranspose2d", "BatchNorm2d", "ReLU"], (
+    f"expected the layers ConvTranspose2d, BatchNorm2d, ReLU, got {kinds}"
+    + (": Upsample followed by Conv2d (a resize-convolution) doubles the size too, but it is another layer; this part "
+       "asks for DCGAN's transposed convolution, nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False)"
+       if "Upsample" in kinds else ""))
 n_params = sum(p.numel() for p in block.parameters())
 assert n_params == 8 * 4 * 4 * 4 + 2 * 4, (
     f"expected {8 * 4 * 4 * 4 + 2 * 4} parameters (conv weights without bias + batch-norm scale and shift), got {n_params}")
@@ -289,7 +369,7 @@ def _fixed_weight_output():
 
 probe("output shape 16 -> 8 channels at 7x7", lambda: tuple(upsample_block(16, 8)(torch.randn(3, 16, 7, 7)).shape))
 probe("parameter count", lambda: sum(p.numel() for p in upsample_block(32, 16).parameters()))
-probe("layer types", lambda: [type(m).__name__ for m in upsample_block(4, 2)])
+probe("layer types: ConvTranspose2d, BatchNorm2d, ReLU (not Upsample + Conv2d)", lambda: [type(m).__name__ for m in upsample_block(4, 2)])
 probe("output with fixed weights", _fixed_weight_output)
 ### END HIDDEN TESTS
 
@@ -324,6 +404,11 @@ assert modes_covered(one_mode, ring.means, ring.std) == 1, "samples all on mode 
 assert modes_covered(torch.zeros(50, 2), ring.means, ring.std) == 0, (
     "samples at the centre are far from every mode: none is high quality, 0 modes covered")
 assert modes_covered(everywhere, ring.means, ring.std, min_count=1000) == 0, "min_count: a mode needs that many samples"
+three_and_one = torch.cat([ring.means[0].repeat(3, 1), ring.means[4].repeat(1, 1)])  # 3 samples on mode 0, 1 on mode 4
+got = modes_covered(three_and_one, ring.means, ring.std, min_count=3)
+assert got == 1, (
+    f"3 samples on mode 0 and 1 on mode 4, min_count=3: mode 0 is covered (it has at least 3), mode 4 is not; expected 1, "
+    f"got {got}" + (": a mode with exactly min_count samples counts, use >= (at least), not >" if got == 0 else ""))
 print("Success!")
 
 # %% nbgrader={"grade": true, "grade_id": "modes_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -332,6 +417,8 @@ print("Success!")
 probe("grid of 25, random samples", lambda: modes_covered(torch.rand(400, 2) * 10 - 5, data.grid_of_gaussians().means, 0.3))
 probe("ring, two modes only", lambda: modes_covered(data.ring_of_gaussians().means[[1, 5]].repeat(20, 1), data.ring_of_gaussians().means, 0.02))
 probe("min_count and n_std", lambda: modes_covered(torch.randn(300, 2), data.grid_of_gaussians().means, 0.5, n_std=1.0, min_count=3))
+probe("a mode with exactly min_count samples counts (>=, not >)", lambda: modes_covered(
+    data.grid_of_gaussians().means[[0, 0, 3, 3, 3, 7]], data.grid_of_gaussians().means, 0.05, min_count=2))
 ### END HIDDEN TESTS
 
 # %% [markdown]

@@ -40,11 +40,14 @@
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import sys
 
-if "google.colab" in sys.modules:  # Colab only: install the course package
+if "google.colab" in sys.modules:  # Colab only: install the course's tagged release, check the runtime
     import subprocess
 
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "vgan-course @ git+https://github.com/vgan-course/vgan-course"], check=True)
+                    "vgan-course @ git+https://github.com/vgan-course/vgan-course@v0.1.0"], check=True)
+    from vgan_course import colab
+
+    colab.check_runtime()
 
 import math
 
@@ -94,6 +97,12 @@ assert loss_g.item() > 10 and grad.abs().sum() > 0.9, (
     f"{loss_g.item():.3g} with gradient {grad.abs().sum():.3g}: is this the minimax log(1 - D)?")
 assert all(torch.isfinite(v) for v in nonsaturating_losses(torch.full((2,), -300.0), torch.full((2,), 300.0))), (
     "logits of +-300 gave inf/nan: use softplus, not log(sigmoid(...))")
+loss_d, loss_g = nonsaturating_losses(torch.full((2,), -200.0), torch.full((2,), -200.0))
+assert abs(loss_d.item() - 200.0) < 0.01 and abs(loss_g.item() - 200.0) < 0.01, (
+    f"real logits -200 (D sure they are fake) cost D softplus(200) = 200, and fakes at -200 cost G 200; got "
+    f"{loss_d.item():.4g} and {loss_g.item():.4g}. (100 is binary cross-entropy on sigmoid outputs: sigmoid(-200) rounds "
+    "to 0 and F.binary_cross_entropy caps log(0) at -100, so the loss stops growing and its gradient is 0: work on the "
+    "logits, with softplus or F.binary_cross_entropy_with_logits)")
 print("Success!")
 
 # %% nbgrader={"grade": true, "grade_id": "ns_losses_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -108,7 +117,14 @@ def _ns_gradients():
 probe("random logits", lambda: nonsaturating_losses(torch.randn(64) * 3, torch.randn(64) * 3))
 probe("different batch sizes", lambda: nonsaturating_losses(torch.randn(5), torch.randn(11)))
 probe("extreme logits", lambda: nonsaturating_losses(torch.tensor([-300.0, 0.0, 300.0]), torch.tensor([300.0, -300.0, 2.0])))
+def _confidently_wrong():
+    real, fake = torch.tensor([-150.0, -120.0], requires_grad=True), torch.tensor([-130.0, 150.0], requires_grad=True)
+    loss_d, loss_g = nonsaturating_losses(real, fake)
+    return loss_d, loss_g, torch.autograd.grad(loss_d, [real, fake]) + torch.autograd.grad(loss_g, [fake])
+
+
 probe("gradients", _ns_gradients)
+probe("confident logits keep their losses and gradients (no binary cross-entropy on sigmoid outputs)", _confidently_wrong)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -186,7 +202,14 @@ def gradient_penalty(critic, real: torch.Tensor, fake: torch.Tensor, eps: torch.
 # check: part 3, on critics whose gradients we know by hand
 w = torch.tensor([3.0, 4.0])  # a linear critic x -> w.x has gradient w everywhere, |w| = 5
 real, fake, eps = torch.randn(8, 2), torch.randn(8, 2), torch.rand(8)
-got = gradient_penalty(lambda x: x @ w, real, fake, eps)
+try:
+    got = gradient_penalty(lambda x: x @ w, real, fake, eps)
+except RuntimeError as error:
+    if "must match the size" not in str(error):
+        raise
+    raise AssertionError(
+        f"PyTorch could not broadcast: {error}. eps has shape (batch,) = (8,) and real (8, 2): give eps one axis per "
+        "sample axis, eps.view(-1, *[1] * (real.dim() - 1)), so that each sample gets its own eps") from None
 assert isinstance(got, torch.Tensor) and got.dim() == 0, "return a scalar tensor"
 assert torch.isclose(got, torch.tensor(160.0)), (
     f"a linear critic with |w| = 5 has penalty 10 * (5 - 1)^2 = 160, got {got.item():.4f} "
@@ -200,6 +223,11 @@ assert torch.isclose(got, expected, rtol=1e-4), (
 critic = nn.Linear(2, 1)
 penalty = gradient_penalty(lambda x: critic(x).squeeze(1), real, fake, eps)
 assert penalty.requires_grad, "the penalty must be differentiable w.r.t. the critic: use create_graph=True"
+gentle = gradient_penalty(lambda x: x @ torch.tensor([0.3, 0.4]), real, fake, eps)  # |w| = 0.5: a slope below 1
+assert torch.isclose(gentle, torch.tensor(2.5)), (
+    f"a linear critic with |w| = 0.5 has penalty 10 * (0.5 - 1)^2 = 2.5, got {gentle.item():.4f}"
+    + (": a slope below 1 is penalised too; WGAN-GP's penalty is two-sided, (|grad| - 1)^2, not max(0, |grad| - 1)^2"
+       if gentle.item() == 0 else ""))
 print("Success!")
 
 # %% nbgrader={"grade": true, "grade_id": "gp_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
@@ -225,11 +253,20 @@ def _gp_images():
     return gradient_penalty(critic, torch.randn(6, 1, 6, 6), torch.randn(6, 1, 6, 6), torch.rand(6))
 
 
+def _gp_two_points():
+    torch.manual_seed(6)  # 2 samples of 2 features: an eps that is not reshaped broadcasts along the features, silently
+    critic = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 1), nn.Flatten(0))
+    return gradient_penalty(critic, torch.randn(2, 2), torch.randn(2, 2), torch.tensor([0.1, 0.9]))
+
+
 probe("linear critic, |w| = 13", lambda: gradient_penalty(lambda x: x @ torch.tensor([5.0, 12.0]), torch.randn(10, 2),
                                                           torch.randn(10, 2), torch.rand(10)))
 probe("small MLP critic, weight 5", _gp_mlp_value)
 probe("gradient w.r.t. the critic's parameters", _gp_parameter_gradient)
 probe("image critic", _gp_images)
+probe("a critic with slope below 1 is penalised (two-sided)", lambda: gradient_penalty(
+    lambda x: x @ torch.tensor([0.2, -0.1]), torch.randn(6, 2), torch.randn(6, 2), torch.rand(6)))
+probe("one eps per sample (eps reshaped to (batch, 1)), batch of 2 points", _gp_two_points)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -285,22 +322,29 @@ probe("images, gamma 0.5", lambda: r1_penalty(lambda x: (x ** 3).flatten(1).sum(
 # %% [markdown]
 # ## Part 5 · What does the ablation show? (2 points, graded by hand)
 #
-# Look at the ablation table of lesson 02 (section 6). In four to six sentences: which remedies
-# improved mode coverage over the plain GAN by more than the spread across seeds, which did not,
-# and why would you not trust a comparison made with one seed per method? Name one thing about
-# the task that could change the ranking.
+# Look at lesson 02's tuning table and its check on fresh seeds (sections 6.3 and 6.4). In four to
+# six sentences: which remedies, at their best setting, covered more modes than the plain GAN at
+# *its* best, by more than the spread across seeds, and which did not? Why is a comparison unfair
+# if every remedy runs with the plain GAN's optimizer, and what does a control row rule out? Why
+# would you not trust a comparison made with one seed per method? Name one thing about the task
+# that could change the ranking.
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "written_ablation", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
 # ### BEGIN SOLUTION
-# The R1 penalty reached every mode in every run and the minibatch-std feature nearly every mode,
-# clearly more than the plain GAN, whose coverage swings from 1 to 8 modes between seeds; L2
-# weight decay and lower learning rates did not help (lower rates even covered fewer modes at the
-# same budget), spectral norm with the hinge loss failed to make sharp samples on this task, and
-# WGAN-GP with 2 critic steps had not found the ring within the budget. One seed per method is not enough
-# because a single GAN run can cover 2 or 8 modes depending on its seed, so the difference
-# between two single runs is mostly noise. The ranking depends on the task and the budget: with
-# sharper or wider modes, images instead of points, or many more steps, spectral norm or the
-# slower learning rates could do better.
+# At their own papers' settings, WGAN-GP (the 2-D code's five critic steps and small penalty) and
+# spectral norm with the hinge loss (SN-GAN's Adam and five D steps) covered the whole ring on every
+# seed, and their controls, the plain GAN with the same optimizer and D steps, did not: those gains
+# are the remedies' own. Minibatch std covered every mode with PGGAN's Adam, but so did its control,
+# so that gain belongs to the optimizer; L1, L2 and R1 stayed within the plain GAN's spread (not
+# shown), two time-scale learning rates covered fewer modes, and a five times lower learning rate
+# trained five times longer settled on fewer modes than the default. Run with the plain GAN's
+# optimizer, a remedy is measured with somebody else's settings (that is how SN + hinge and WGAN-GP
+# looked like failures), and a control rules out that the gain came from the optimizer or the extra
+# D updates rather than the remedy. One seed per method is not enough because the plain GAN alone
+# covers very different numbers of modes from seed to seed, so two single runs differ mostly by
+# noise. The ranking depends on the task and the budget: a grid of three settings per remedy,
+# 4000 steps and a ring of 8 points is not images, and the plain GAN's own grid never tried
+# PGGAN's Adam.
 # ### END SOLUTION
 
 # %% [markdown]

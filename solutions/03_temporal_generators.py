@@ -42,11 +42,14 @@
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import sys
 
-if "google.colab" in sys.modules:  # Colab only: install the course package
+if "google.colab" in sys.modules:  # Colab only: install the course's tagged release, check the runtime
     import subprocess
 
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "vgan-course @ git+https://github.com/vgan-course/vgan-course"], check=True)
+                    "vgan-course @ git+https://github.com/vgan-course/vgan-course@v0.1.0"], check=True)
+    from vgan_course import colab
+
+    colab.check_runtime()
 
 import math
 
@@ -403,7 +406,8 @@ assert abs(frechet_distance(real, real.clone())) < 1e-6, (
     f"a set against itself has FD 0, got {frechet_distance(real, real.clone()):.3g} (compute in float64)")
 shift = torch.tensor([0.5, -1.0, 2.0])
 assert math.isclose(frechet_distance(real, real + shift), 5.25, rel_tol=1e-3), (
-    f"shifting a set by v changes only the means: FD = |v|^2 = 5.25, got {frechet_distance(real, real + shift):.4f}")
+    f"shifting a set by v changes only the means: FD = |v|^2 = 5.25, got {frechet_distance(real, real + shift):.4f} "
+    "(torch.cov wants one variable per row: the covariance of features (N, D) is torch.cov(features.T), D x D)")
 assert math.isclose(got, 11.0, rel_tol=1e-3), (
     f"|mu_r - mu_f|^2 = 5 and, for diagonal covariances, sum (sqrt(a) - sqrt(b))^2 = 1 + 1 + 4 = 6, so FD = 11; got {got:.4f} "
     "(sample covariance: divide by N - 1)")

@@ -41,11 +41,14 @@
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import sys
 
-if "google.colab" in sys.modules:  # Colab only: install the course package
+if "google.colab" in sys.modules:  # Colab only: install the course's tagged release, check the runtime
     import subprocess
 
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "vgan-course @ git+https://github.com/vgan-course/vgan-course"], check=True)
+                    "vgan-course @ git+https://github.com/vgan-course/vgan-course@v0.1.0"], check=True)
+    from vgan_course import colab
+
+    colab.check_runtime()
 
 import torch
 import torch.nn.functional as F
@@ -387,7 +390,8 @@ assert isinstance(loss, torch.Tensor) and loss.dim() == 0, (
 assert abs(loss.item() - 0.25) < 1e-6, (
     f"a predictor that copies frame t predicts a_t, which is 0.25 darker than a_(t+1) everywhere: the loss is 0.25, got "
     f"{loss.item():.4g}. (0 means you compared with a_t, not with the third frame clip[:, 2]; 0.5 means P_b got the "
-    "frames in reversed order: stack them on dim 1, earlier first; use the mean absolute error)")
+    "frames in reversed order: stack them on dim 1, earlier first; use the mean absolute error, and if you call your "
+    "part 3 loss, make part 3's check pass first)")
 got = recycle_loss(brightening, identity, identity, extrapolate).item()
 assert got < 1e-6, (
     f"identity generators and a predictor that extrapolates linearly give back the third frame of a linearly brightening "

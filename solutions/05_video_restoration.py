@@ -42,11 +42,14 @@
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import sys
 
-if "google.colab" in sys.modules:  # Colab only: install the course package
+if "google.colab" in sys.modules:  # Colab only: install the course's tagged release, check the runtime
     import subprocess
 
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "vgan-course @ git+https://github.com/vgan-course/vgan-course"], check=True)
+                    "vgan-course @ git+https://github.com/vgan-course/vgan-course@v0.1.0"], check=True)
+    from vgan_course import colab
+
+    colab.check_runtime()
 
 import torch
 import torch.nn.functional as F
@@ -125,7 +128,8 @@ zeros = torch.zeros(2, 1, 4, 4)
 got = float(without_library_psnr(lambda: psnr(zeros + 0.2, zeros)))
 assert abs(got - 20.0) < 1e-4, (
     f"an error of 0.2 on every pixel: MSE 0.04 and 10 log10(2^2 / 0.04) = 20 dB; got {got:.4g}. (About 14 dB means "
-    "a data range of 1: the course's pixels span [-1, 1], a range of 2)")
+    "a data range of 1: the course's pixels span [-1, 1], a range of 2; about 46 dB means the natural logarithm: "
+    "PSNR uses log10)")
 two_frames = torch.cat([torch.full((1, 3, 4, 4), 0.2), torch.full((1, 3, 4, 4), 0.02)])
 got = float(without_library_psnr(lambda: psnr(two_frames, torch.zeros(2, 3, 4, 4))))
 assert abs(got - 30.0) < 1e-4, (
@@ -213,7 +217,13 @@ from vgan_course import models as course_models  # the course's own, as a refere
 torch.manual_seed(6)
 x = torch.rand(2, 3, 5, 6) * 2 - 1
 for factor in (2, 4):
-    y = PixelShuffleUpsampler(3, factor)(x)
+    try:
+        y = PixelShuffleUpsampler(3, factor)(x)
+    except RuntimeError as error:
+        if "pixel_shuffle" not in str(error):
+            raise
+        raise AssertionError(f"nn.PixelShuffle(2) needs 4 channels per output channel, one per pixel of its 2 x 2 block, "
+                             f"and said: {error}. Each stage's convolution makes 4 * channels channels") from None
     assert isinstance(y, torch.Tensor) and tuple(y.shape) == (2, 3, 5 * factor, 6 * factor), (
         f"factor {factor}: frames (2, 3, 5, 6) must give (2, 3, {5 * factor}, {6 * factor}), got "
         f"{tuple(y.shape) if isinstance(y, torch.Tensor) else type(y).__name__}")
@@ -453,7 +463,8 @@ probe("loss gradients w.r.t. the outputs", _ping_pong_gradient)
 # with $\ell_i$ the discriminator's logit on output frame $i$ and $\lambda$ small (SRGAN: $10^{-3}$).
 # The adversarial term is lesson 02's **non-saturating** loss, $-\log \sigma(\ell) = \operatorname{softplus}(-\ell)$:
 # it is large where the discriminator sees through the output, and vanishes where it is fooled.
-# (SRGAN's content term compares VGG features; lesson 05 uses L1 on pixels.) Write
+# (SRGAN's content term compares VGG features; lesson 05 uses L1 on pixels, plus a feature term on
+# the course's own network that this part leaves out.) Write
 # `adversarial_restoration_loss(output, target, fake_logits, adversarial_weight=1e-3)`:
 #
 # - `output`, `target`: restored and clean frames (or clips) of one shape; the content term is the
@@ -503,7 +514,8 @@ assert abs(got) < 1e-6, (
 got = adversarial_restoration_loss(target, target, torch.full((3,), -200.0), 1e-3).item()
 assert math.isfinite(got) and abs(got - 0.2) < 1e-5, (
     f"logits of -200 (D sure the outputs are fake): 1e-3 * softplus(200) = 0.2, got {got:.4g}; an inf means a log of a "
-    "sigmoid that underflowed: use F.softplus")
+    "sigmoid that underflowed, and 0.1 binary cross-entropy on sigmoid outputs, which caps log(0) at -100: use "
+    "F.softplus (or F.binary_cross_entropy_with_logits)")
 output = (torch.rand(3, 3, 6, 6) * 2 - 1).requires_grad_(True)
 logits = torch.randn(3, requires_grad=True)
 loss = adversarial_restoration_loss(output, target, logits, 0.05)
@@ -548,14 +560,16 @@ probe("shapes that would broadcast raise ValueError", lambda: _error_name(  # de
 # ## Part 5 · The perception-distortion trade-off (2 points, graded by hand)
 #
 # Lesson 05 restores the same clips with an L1 restorer, its adversarial twin (L1 + SRGAN's term,
-# frame by frame) and a recurrent restorer with TecoGAN's three-frame discriminator and ping-pong
-# loss, and scores them by distortion (PSNR, SSIM), by how real their frames look (a distribution
-# distance) and by flicker. In four to six sentences, whatever the exact numbers of your run:
-# Blau and Michaeli (2018) show that distortion and perceptual quality cannot both be made as good
-# as possible at once. Why can a restorer with a **lower** PSNR produce frames that look **more**
-# real than its L1 twin? Why can the adversarial restorer flicker more than the L1 one, though each
-# of its frames looks sharper? What do the temporal discriminator and the ping-pong loss each change
-# about that flicker, and what do they not change?
+# frame by frame) and a recurrent restorer trained against TecoGAN's three-frame discriminator
+# (without the ping-pong loss: the lesson measured it and left it out), and scores them by
+# distortion (PSNR, SSIM), by how real their frames look (a distribution distance) and by flicker.
+# In four to six sentences, whatever the exact numbers of your run: Blau and Michaeli (2018) show
+# that distortion and perceptual quality cannot both be made as good as possible at once. Why can a
+# restorer with a **lower** PSNR produce frames that look **more** real than its L1 twin? Why can the
+# adversarial restorer flicker more than the L1 one, though each of its frames looks sharper? What
+# does the temporal discriminator change about that flicker, and what does it not change? And why
+# could the ping-pong loss, which asks for the same output going forward and coming back, *raise*
+# the flicker of a recurrent restorer trained on 4-frame clips, as lesson 05 measured?
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "written_tradeoff", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
 # ### BEGIN SOLUTION
@@ -572,10 +586,14 @@ probe("shapes that would broadcast raise ValueError", lambda: _error_name(  # de
 # detail jumps: flicker, where the L1 average changes only as much as the input does. TecoGAN's
 # discriminator sees three consecutive frames at once, so the incoherent motion that no single
 # frame shows becomes something it can reject, and the generator must invent detail that moves
-# with the content; the ping-pong loss asks that a frame's output not depend on the history a
-# recurrent generator arrived with, which stops artefacts from being carried and grown along long
-# clips. Neither moves the model back to the blurry average: the trade-off between PSNR and
-# realism stays, they only make the realistic guesses consistent over time.
+# with the content. It does not move the model back to the blurry average: the trade-off between
+# PSNR and realism stays, it only makes the realistic guesses consistent over time. The ping-pong
+# loss asks that a frame's output not depend on the history the recurrent generator arrived with;
+# on 4-frame training clips, frame 1 has no history going forward and all of it coming back, so
+# the cheapest way to make the two outputs agree is to stop using the memory at all. The restorer
+# then works frame by frame again and flickers like the single-frame one (in lesson 05's two runs
+# tOF rose from 0.48 and 0.47 to 0.88 and 0.82 with it). TecoGAN trains on long clips, where the
+# memory is worth keeping and the loss stops drift instead.
 # ### END SOLUTION
 
 # %% [markdown]

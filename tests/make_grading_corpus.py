@@ -1,9 +1,18 @@
-"""Build the grading corpora of assignments 01 to 05: synthetic submissions with known grades.
+"""The grading corpora of assignments 01 to 05: synthetic submissions with known grades.
 
-    python tests/make_grading_corpus.py      # rewrites tests/grading_corpus/01/ to 05/
+    python tests/make_grading_corpus.py              # rewrites tests/grading_corpus/NN_expected.json
+    python tests/make_grading_corpus.py --out DIR    # also writes the notebooks, to look at them
 
-Every submission starts from the released assignment with the solution's answers filled in,
-then one thing is changed: a wrong answer of a known kind, or a bad or hostile submission.
+The tests build the notebooks at test time (:func:`build_corpus`, into a temporary folder) from
+the released assignments in ``assignments/``; only ``NN_expected.json`` is committed, and a test
+checks that it is what this file defines. Every submission starts from the released assignment
+with the solution's answers filled in, then one thing is changed: a wrong answer of a known kind,
+or a bad or hostile submission. To add one, add a line to that assignment's ``build_NN`` function:
+
+    case("name", answer("answer_cell_id", SOURCE), {"part_tests": points}, ["words of the reason"])
+
+(the parts not named keep full points), then run this file to update ``NN_expected.json``; the
+walk-through is in docs/grading.md ("The grading corpus").
 ``NN_expected.json`` holds the points each must get per part and words its reason must contain.
 Assignment 01's corpus is the thorough one (bad files, crashes, hostile code); 02's adds the
 mistakes students make with losses and penalties, 03's those made with motion codes, (2+1)-D
@@ -30,14 +39,13 @@ from vgan_course.grading import assignment as assignment_module  # noqa: E402
 from vgan_course.grading.assignment import meta  # noqa: E402
 
 CORPORA = ROOT / "tests" / "grading_corpus"
-OUT = CORPORA / "01"
 FULL = {"d_loss_tests": 2, "g_loss_tests": 2, "train_step_tests": 3, "up_block_tests": 2, "modes_tests": 2}
 
 
 def answered(name: str = "01_gan_basics") -> nbformat.NotebookNode:
     """The released assignment with the solution's answers in it: a perfect submission."""
     task = assignment_module.load(ROOT / "solutions" / f"{name}.ipynb")
-    released = assignment_module.release(task)
+    released = nbformat.read(ROOT / "assignments" / f"{name}.ipynb", as_version=4)
     solution = {meta(c).get("grade_id"): c.source for c in task.notebook.cells if meta(c).get("solution")}
     for cell in released.cells:
         gid = meta(cell).get("grade_id")
@@ -96,6 +104,39 @@ MODES_LOOP = '''def modes_covered(samples, means, std, n_std=3.0, min_count=1):
 MODES_NO_MIN_COUNT = '''def modes_covered(samples, means, std, n_std=3.0, min_count=1):
     distance, nearest = torch.cdist(samples, means).min(dim=1)
     return len(set(nearest[distance <= n_std * std].tolist()))'''
+# the classic mistakes of issue 21, each caught by a visible check and a named hidden test
+D_BCE_ON_SIGMOID = '''def discriminator_loss(real_logits, fake_logits):
+    real, fake = torch.sigmoid(real_logits), torch.sigmoid(fake_logits)
+    return F.binary_cross_entropy(real, torch.ones_like(real)) + F.binary_cross_entropy(fake, torch.zeros_like(fake))'''
+STEP_NO_OPT_D_ZERO_GRAD = '''def train_step(G, D, opt_g, opt_d, real, z):
+    fake = G(z)
+    loss_d = discriminator_loss(D(real), D(fake.detach()))
+    loss_d.backward(); opt_d.step()  # opt_d.zero_grad() forgotten: D's gradients pile up
+    loss_g = generator_loss_nonsaturating(D(fake))
+    opt_g.zero_grad(); loss_g.backward(); opt_g.step()
+    return loss_d.item(), loss_g.item()'''
+STEP_RETAIN_GRAPH = '''def train_step(G, D, opt_g, opt_d, real, z):
+    fake = G(z)
+    loss_d = discriminator_loss(D(real), D(fake))  # fakes not detached: D's loss reaches G
+    opt_d.zero_grad(); loss_d.backward(retain_graph=True); opt_d.step()
+    loss_g = generator_loss_nonsaturating(D(fake))
+    opt_g.zero_grad(); loss_g.backward(); opt_g.step()
+    return loss_d.item(), loss_g.item()'''
+STEP_STALE_D_ONE_PASS = '''def train_step(G, D, opt_g, opt_d, real, z):
+    fake = G(z)
+    fake_logits = D(fake)  # one pass of D for both losses: G's loss sees D from before its step
+    loss_d = discriminator_loss(D(real), fake_logits)
+    loss_g = generator_loss_nonsaturating(fake_logits)
+    opt_d.zero_grad(); loss_d.backward(retain_graph=True); opt_d.step()
+    opt_g.zero_grad(); loss_g.backward(); opt_g.step()
+    return loss_d.item(), loss_g.item()'''
+BLOCK_UPSAMPLE_CONV = '''def upsample_block(c_in, c_out):
+    return nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(c_in, c_out, 3, 1, 1, bias=False),
+                         nn.BatchNorm2d(c_out), nn.ReLU())'''
+MODES_STRICT = '''def modes_covered(samples, means, std, n_std=3.0, min_count=1):
+    distance, nearest = torch.cdist(samples, means).min(dim=1)
+    counts = torch.bincount(nearest[distance <= n_std * std], minlength=len(means))
+    return int((counts > min_count).sum())  # > where "at least" means >='''
 ALL_WRONG = {
     "d_loss": "def discriminator_loss(real_logits, fake_logits):\n    return torch.tensor(0.0)",
     "g_loss": "def generator_loss_nonsaturating(fake_logits):\n    return torch.tensor(0.0)",
@@ -161,33 +202,33 @@ except Exception as error:
     print("blocked:", error)'''
 
 
-def build() -> dict:
-    base = answered()
-    cases: dict[str, tuple[nbformat.NotebookNode | bytes | str, dict, list[str]]] = {}
-
-    def case(name, change=None, points=None, words=(), suffix=".ipynb"):
-        nb = copy.deepcopy(base)
-        if change:
-            change(nb)
-        cases[name] = (nb, {**FULL, **(points or {})}, list(words), suffix)
-
-    case("correct")
-    case("blank", lambda nb: [replace_answer(nb, g, "# YOUR CODE HERE\nraise NotImplementedError()") for g in ALL_WRONG],
-         {k: 0 for k in FULL}, ["NotImplementedError"])
-    case("swapped_d_loss", lambda nb: replace_answer(nb, "d_loss", D_WRONG_SWAPPED), {"d_loss_tests": 0}, ["expected"])
-    case("unstable_d_loss", lambda nb: replace_answer(nb, "d_loss", D_UNSTABLE), {"d_loss_tests": 1.5}, ["extreme logits"])
-    case("minimax_g_loss", lambda nb: replace_answer(nb, "g_loss", G_MINIMAX), {"g_loss_tests": 0}, ["expected"])
-    case("stale_d_in_g_step", lambda nb: replace_answer(nb, "train_step", STEP_STALE_D), {"train_step_tests": 0}, ["3 steps"])
-    case("no_zero_grad", lambda nb: replace_answer(nb, "train_step", STEP_NO_ZERO_GRAD), {"train_step_tests": 0}, ["stale gradients"])
-    case("bias_in_block", lambda nb: replace_answer(nb, "up_block", BLOCK_BIAS), {"up_block_tests": 1.5}, ["parameter count"])
-    case("wrong_stride", lambda nb: replace_answer(nb, "up_block", BLOCK_STRIDE), {"up_block_tests": 1}, ["output shape"])
-    case("modes_loop", lambda nb: replace_answer(nb, "modes", MODES_LOOP))
-    case("modes_no_min_count", lambda nb: replace_answer(nb, "modes", MODES_NO_MIN_COUNT), {"modes_tests": 1.33}, ["min_count"])
-    case("missing_function", lambda nb: replace_answer(nb, "d_loss", D_WRONG_SWAPPED.replace("discriminator_loss", "disc_loss")),
+def build_01() -> dict:
+    cases, case = corpus_builder("01_gan_basics", FULL, ALL_WRONG)
+    case("swapped_d_loss", answer("d_loss", D_WRONG_SWAPPED), {"d_loss_tests": 0}, ["expected"])
+    case("unstable_d_loss", answer("d_loss", D_UNSTABLE), {"d_loss_tests": 1.2}, ["extreme logits"])
+    case("minimax_g_loss", answer("g_loss", G_MINIMAX), {"g_loss_tests": 0}, ["expected"])
+    case("stale_d_in_g_step", answer("train_step", STEP_STALE_D), {"train_step_tests": 0}, ["3 steps"])
+    case("no_zero_grad", answer("train_step", STEP_NO_ZERO_GRAD), {"train_step_tests": 1.2}, ["stale gradients"])
+    case("bias_in_block", answer("up_block", BLOCK_BIAS), {"up_block_tests": 1.5}, ["parameter count"])
+    case("wrong_stride", answer("up_block", BLOCK_STRIDE), {"up_block_tests": 1}, ["output shape"])
+    case("modes_loop", answer("modes", MODES_LOOP))
+    case("modes_no_min_count", answer("modes", MODES_NO_MIN_COUNT), {"modes_tests": 1.0}, ["min_count"])
+    case("bce_on_sigmoid", answer("d_loss", D_BCE_ON_SIGMOID), {"d_loss_tests": 1.2},
+         ["binary cross-entropy"])
+    case("no_opt_d_zero_grad", answer("train_step", STEP_NO_OPT_D_ZERO_GRAD), {"train_step_tests": 1.2},
+         ["opt_d.zero_grad()"])
+    case("retain_graph_instead_of_detach", answer("train_step", STEP_RETAIN_GRAPH),
+         {"train_step_tests": 2.4}, ["retain_graph"])
+    case("stale_d_one_pass", answer("train_step", STEP_STALE_D_ONE_PASS), {"train_step_tests": 0},
+         ["stale D"])
+    case("upsample_and_conv", answer("up_block", BLOCK_UPSAMPLE_CONV), {"up_block_tests": 0.5},
+         ["Upsample + Conv2d"])
+    case("min_count_strict", answer("modes", MODES_STRICT), {"modes_tests": 1.0}, [">="])
+    case("missing_function", answer("d_loss", D_WRONG_SWAPPED.replace("discriminator_loss", "disc_loss")),
          {"d_loss_tests": 0}, ["NameError"])
-    case("syntax_error", lambda nb: replace_answer(nb, "g_loss", "def generator_loss_nonsaturating(fake_logits)\n    return 0"),
+    case("syntax_error", answer("g_loss", "def generator_loss_nonsaturating(fake_logits)\n    return 0"),
          {"g_loss_tests": 0}, ["SyntaxError"])
-    case("exception_in_part", lambda nb: replace_answer(nb, "up_block", "def upsample_block(c_in, c_out):\n    raise ValueError('oops')"),
+    case("exception_in_part", answer("up_block", "def upsample_block(c_in, c_out):\n    raise ValueError('oops')"),
          {"up_block_tests": 0}, ["ValueError"])
     case("cells_deleted", lambda nb: nb.cells.__setitem__(slice(None), [c for c in nb.cells if not (
         meta(c).get("grade_id", "").endswith("_check") or meta(c).get("grade_id") == "modes_tests")]), {}, ["deleted"])
@@ -200,7 +241,7 @@ def build() -> dict:
             c.id = "changed-" + gid.replace("_", "-")
 
     case("ids_changed", strip_ids, {}, ["matched by its function name"])
-    case("infinite_loop", lambda nb: replace_answer(nb, "d_loss", "def discriminator_loss(real_logits, fake_logits):\n    while True:\n        pass"),
+    case("infinite_loop", answer("d_loss", "def discriminator_loss(real_logits, fake_logits):\n    while True:\n        pass"),
          {"d_loss_tests": 0}, ["longer than"])
     case("endless_swallowing_loop", lambda nb: cell(nb, "up_block").__setitem__("source", cell(nb, "up_block").source + (
         "\nwhile True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass")),
@@ -215,14 +256,13 @@ def build() -> dict:
     case("os_exit", lambda nb: cell(nb, "g_loss").__setitem__("source", "import os\nos._exit(0)\n" + cell(nb, "g_loss").source),
          {"g_loss_tests": 0, "train_step_tests": 0, "up_block_tests": 0, "modes_tests": 0}, ["ended early"])
     case("redefines_checks", lambda nb: hostile(nb, REDEFINE_CHECKS), {k: 0 for k in FULL}, ["expected"])
-    case("fake_results", lambda nb: hostile(nb, FAKE_RESULTS), {k: 0 for k in FULL}, ["expected"])
-    case("reads_solutions", lambda nb: hostile(nb, READ_SOLUTIONS), {k: 0 for k in FULL}, ["expected"])
+    case("fake_results", lambda nb: hostile(nb, FAKE_RESULTS), {k: 0 for k in FULL}, ["channel"])
 
     def edit_solutions(nb):
         hostile(nb, EDIT_SOLUTIONS)
-        replace_answer(nb, "d_loss", EDIT_SOLUTIONS + "\n\n" + base_source["d_loss"])
+        replace_answer(nb, "d_loss", EDIT_SOLUTIONS + "\n\n" + correct_d_loss)
 
-    base_source = {gid: cell(base, gid).source for gid in ALL_WRONG}
+    correct_d_loss = cell(answered(), "d_loss").source
     case("edits_solutions", edit_solutions, {"g_loss_tests": 0, "train_step_tests": 0, "up_block_tests": 0, "modes_tests": 0})
     return cases
 
@@ -302,6 +342,19 @@ R1_NOT_SQUARED = '''def r1_penalty(D, real, gamma=10.0):
     x = real.detach().requires_grad_(True)
     (gradient,) = torch.autograd.grad(D(x).sum(), x, create_graph=True)
     return 0.5 * gamma * gradient.flatten(1).norm(dim=1).mean()'''
+NS_BCE_ON_SIGMOID = '''def nonsaturating_losses(real_logits, fake_logits):
+    real, fake = torch.sigmoid(real_logits), torch.sigmoid(fake_logits)
+    loss_d = F.binary_cross_entropy(real, torch.ones_like(real)) + F.binary_cross_entropy(fake, torch.zeros_like(fake))
+    return loss_d, F.binary_cross_entropy(fake, torch.ones_like(fake))'''
+GP_ONE_SIDED = '''def gradient_penalty(critic, real, fake, eps, weight=10.0):
+    eps = eps.view(-1, *[1] * (real.dim() - 1))
+    x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(True)
+    (gradient,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
+    return weight * (torch.relu(gradient.flatten(1).norm(dim=1) - 1) ** 2).mean()  # one-sided: slopes below 1 go free'''
+GP_EPS_NOT_RESHAPED = '''def gradient_penalty(critic, real, fake, eps, weight=10.0):
+    x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(True)  # eps (batch,) against (batch, 2)
+    (gradient,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
+    return weight * ((gradient.flatten(1).norm(dim=1) - 1) ** 2).mean()'''
 ALL_WRONG_02 = {
     "ns_losses": "def nonsaturating_losses(real_logits, fake_logits):\n    return torch.tensor(0.0), torch.tensor(0.0)",
     "hinge_losses": "def hinge_losses(real_logits, fake_logits):\n    return torch.tensor(0.0), torch.tensor(0.0)",
@@ -312,17 +365,21 @@ ALL_WRONG_02 = {
 
 def build_02() -> dict:
     cases, case = corpus_builder("02_adversarial_objective", FULL_02, ALL_WRONG_02)
-    case("minimax_generator", lambda nb: replace_answer(nb, "ns_losses", NS_MINIMAX), {"ns_losses_tests": 0}, ["expected"])
-    case("unstable_logs", lambda nb: replace_answer(nb, "ns_losses", NS_UNSTABLE), {"ns_losses_tests": 1.5}, ["extreme logits"])
-    case("hinge_margin_on_generator", lambda nb: replace_answer(nb, "hinge_losses", HINGE_G_MARGIN), {"hinge_losses_tests": 0})
-    case("hinge_signs_swapped", lambda nb: replace_answer(nb, "hinge_losses", HINGE_SWAPPED), {"hinge_losses_tests": 0})
-    case("gp_without_create_graph", lambda nb: replace_answer(nb, "gp", GP_NO_GRAPH), {"gp_tests": 2.25},
+    case("minimax_generator", answer("ns_losses", NS_MINIMAX), {"ns_losses_tests": 0}, ["expected"])
+    case("unstable_logs", answer("ns_losses", NS_UNSTABLE), {"ns_losses_tests": 1.2}, ["extreme logits"])
+    case("hinge_margin_on_generator", answer("hinge_losses", HINGE_G_MARGIN), {"hinge_losses_tests": 0})
+    case("hinge_signs_swapped", answer("hinge_losses", HINGE_SWAPPED), {"hinge_losses_tests": 0})
+    case("gp_without_create_graph", answer("gp", GP_NO_GRAPH), {"gp_tests": 2.5},
          ["gradient w.r.t. the critic"])
-    case("gp_norm_over_channels_only", lambda nb: replace_answer(nb, "gp", GP_NORM_DIM1), {"gp_tests": 2.25}, ["image critic"])
-    case("gp_ignores_given_eps", lambda nb: replace_answer(nb, "gp", GP_OWN_EPS), {"gp_tests": 0.75}, ["small MLP"])
+    case("gp_norm_over_channels_only", answer("gp", GP_NORM_DIM1), {"gp_tests": 2.5}, ["image critic"])
+    case("gp_ignores_given_eps", answer("gp", GP_OWN_EPS), {"gp_tests": 1.0}, ["small MLP"])
+    case("bce_on_sigmoid", answer("ns_losses", NS_BCE_ON_SIGMOID), {"ns_losses_tests": 0.8},
+         ["binary cross-entropy"])
+    case("gp_one_sided", answer("gp", GP_ONE_SIDED), {"gp_tests": 0.5}, ["two-sided"])
+    case("gp_eps_not_reshaped", answer("gp", GP_EPS_NOT_RESHAPED), {"gp_tests": 0}, ["eps"])
     case("r1_without_half", lambda nb: replace_answer(nb, "r1", R1_NO_HALF), {"r1_tests": 0})
     case("r1_norm_not_squared", lambda nb: replace_answer(nb, "r1", R1_NOT_SQUARED), {"r1_tests": 0})
-    case("syntax_error", lambda nb: replace_answer(nb, "gp", "def gradient_penalty(critic, real, fake, eps weight=10.0):\n    return 0"),
+    case("syntax_error", answer("gp", "def gradient_penalty(critic, real, fake, eps weight=10.0):\n    return 0"),
          {"gp_tests": 0}, ["SyntaxError"])
     case("infinite_loop", lambda nb: replace_answer(nb, "r1", "def r1_penalty(D, real, gamma=10.0):\n    while True:\n        pass"),
          {"r1_tests": 0}, ["longer than"])
@@ -455,33 +512,33 @@ ALL_WRONG_03 = {
 
 def build_03() -> dict:
     cases, case = corpus_builder("03_temporal_generators", FULL_03, ALL_WRONG_03)
-    case("motion_state_reset_to_zeros", lambda nb: replace_answer(nb, "motion", MOTION_ZERO_STATE), {"motion_tests": 1},
+    case("motion_state_reset_to_zeros", answer("motion", MOTION_ZERO_STATE), {"motion_tests": 1},
          ["16 steps"])
-    case("motion_first_code_is_raw_noise", lambda nb: replace_answer(nb, "motion", MOTION_RAW_FIRST), {"motion_tests": 0.5},
+    case("motion_first_code_is_raw_noise", answer("motion", MOTION_RAW_FIRST), {"motion_tests": 0.5},
          ["one time step"])
-    case("motion_codes_without_gradient", lambda nb: replace_answer(nb, "motion", MOTION_DETACHED), {"motion_tests": 2.5},
+    case("motion_codes_without_gradient", answer("motion", MOTION_DETACHED), {"motion_tests": 2.5},
          ["gradients reach the GRU"])
-    case("latents_motion_first", lambda nb: replace_answer(nb, "motion", LATENTS_MOTION_FIRST), {"motion_tests": 2},
+    case("latents_motion_first", answer("motion", LATENTS_MOTION_FIRST), {"motion_tests": 2},
          ["latents, new sizes"])
-    case("block_written_differently", lambda nb: replace_answer(nb, "block", BLOCK))
-    case("block_activation_after_temporal", lambda nb: replace_answer(nb, "block", BLOCK_ACT_AFTER_TEMPORAL),
+    case("block_written_differently", answer("block", BLOCK))
+    case("block_activation_after_temporal", answer("block", BLOCK_ACT_AFTER_TEMPORAL),
          {"block_tests": 1.8}, ["values with the reference's weights"])
-    case("block_ignores_time_stride", lambda nb: replace_answer(nb, "block", BLOCK_IGNORES_STRIDE), {"block_tests": 1.8},
+    case("block_ignores_time_stride", answer("block", BLOCK_IGNORES_STRIDE), {"block_tests": 1.8},
          ["output shapes"])
-    case("block_temporal_first", lambda nb: replace_answer(nb, "block", BLOCK_TEMPORAL_FIRST), {"block_tests": 0.6},
+    case("block_temporal_first", answer("block", BLOCK_TEMPORAL_FIRST), {"block_tests": 0.6},
          ["parameters of the module"])
-    case("parameters_without_biases", lambda nb: replace_answer(nb, "block", PARAMETERS_WITHOUT_BIASES), {"block_tests": 2.4},
+    case("parameters_without_biases", answer("block", PARAMETERS_WITHOUT_BIASES), {"block_tests": 2.4},
          ["formula"])
-    case("frames_same_for_every_clip", lambda nb: replace_answer(nb, "frames", FRAMES_SAME_INDEX), {"frames_tests": 0.8},
+    case("frames_same_for_every_clip", answer("frames", FRAMES_SAME_INDEX), {"frames_tests": 0.8},
          ["seeded generator"])
-    case("frames_loop", lambda nb: replace_answer(nb, "frames", FRAMES_LOOP))
-    case("fd_without_mean_term", lambda nb: replace_answer(nb, "fd", FD_WITHOUT_MEAN), {"fd_tests": 0.75}, ["shifted copy"])
-    case("fd_population_covariance", lambda nb: replace_answer(nb, "fd", FD_POPULATION), {"fd_tests": 1.5}, ["D = 16"])
-    case("fd_elementwise_sqrt", lambda nb: replace_answer(nb, "fd", FD_ELEMENTWISE_SQRT), {"fd_tests": 0}, ["identical sets"])
-    case("fd_scipy_sqrtm", lambda nb: replace_answer(nb, "fd", FD_SCIPY))
-    case("syntax_error", lambda nb: replace_answer(nb, "frames", "def sample_frames(video, k=1, generator=None)\n    return video"),
+    case("frames_loop", answer("frames", FRAMES_LOOP))
+    case("fd_without_mean_term", answer("fd", FD_WITHOUT_MEAN), {"fd_tests": 0.75}, ["shifted copy"])
+    case("fd_population_covariance", answer("fd", FD_POPULATION), {"fd_tests": 1.5}, ["D = 16"])
+    case("fd_elementwise_sqrt", answer("fd", FD_ELEMENTWISE_SQRT), {"fd_tests": 0}, ["identical sets"])
+    case("fd_scipy_sqrtm", answer("fd", FD_SCIPY))
+    case("syntax_error", answer("frames", "def sample_frames(video, k=1, generator=None)\n    return video"),
          {"frames_tests": 0}, ["SyntaxError"])
-    case("infinite_loop", lambda nb: replace_answer(nb, "fd", "def frechet_distance(real_features, fake_features):\n"
+    case("infinite_loop", answer("fd", "def frechet_distance(real_features, fake_features):\n"
                                                               "    while True:\n        pass"),
          {"fd_tests": 0}, ["longer than"])
 
@@ -685,35 +742,64 @@ def build_05() -> dict:
     return cases
 
 
-def main() -> None:
-    expected = write_cases(OUT, build())
+def bad_files_01(out: Path) -> dict:
+    """Assignment 01's files that are not a gradable notebook, and a student who hands in a folder."""
     zero = {k: 0 for k in FULL}
-    (OUT / "not_a_notebook.txt").write_text("my answers: 1) softplus 2) ...\n")
-    expected["not_a_notebook"] = {"points": zero, "reason_words": ["not a notebook"]}
-    full_text = (OUT / "correct.ipynb").read_text()
-    (OUT / "invalid_json.ipynb").write_text(full_text[: len(full_text) // 2])
-    expected["invalid_json"] = {"points": zero, "reason_words": ["invalid JSON"]}
-    (OUT / "empty.ipynb").write_text("")
-    expected["empty"] = {"points": zero, "reason_words": ["empty file"]}
-    (OUT / "not_nbformat.ipynb").write_text(json.dumps(  # valid JSON, but not a notebook's structure
+    full_text = (out / "correct.ipynb").read_text()
+    (out / "invalid_json.ipynb").write_text(full_text[: len(full_text) // 2])
+    (out / "empty.ipynb").write_text("")
+    (out / "not_nbformat.ipynb").write_text(json.dumps(  # valid JSON, but not a notebook's structure
         {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "banana", "source": "x"}]}))
-    expected["not_nbformat"] = {"points": zero, "reason_words": ["not a valid notebook"]}
-    (OUT / "folder_student").mkdir()
-    shutil.copy(OUT / "correct.ipynb", OUT / "folder_student" / "01_gan_basics.ipynb")
-    expected["folder_student"] = {"points": FULL, "reason_words": []}
-    (CORPORA / "01_expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {len(expected)} submissions to {OUT}")
-    later = [("02", build_02, FULL_02, "I did not do the notebook, sorry\n"),
-             ("03", build_03, FULL_03, "motion codes: a GRU; FD: see attached photo\n"),
-             ("04", build_04, FULL_04, "warp = grid_sample, loss = L1, I ran out of time\n"),
-             ("05", build_05, FULL_05, "PSNR is 10 log10(MAX^2 / MSE); the rest is in my head\n")]
-    for number, build_cases, full, text in later:
-        out = CORPORA / number
-        expected_n = write_cases(out, build_cases())
-        (out / "not_a_notebook.txt").write_text(text)
-        expected_n["not_a_notebook"] = {"points": {k: 0 for k in full}, "reason_words": ["not a notebook"]}
-        (CORPORA / f"{number}_expected.json").write_text(json.dumps(expected_n, indent=1, sort_keys=True) + "\n")
-        print(f"wrote {len(expected_n)} submissions to {out}")
+    (out / "folder_student").mkdir()
+    shutil.copy(out / "correct.ipynb", out / "folder_student" / "01_gan_basics.ipynb")
+    return {"invalid_json": {"points": zero, "reason_words": ["invalid JSON"]},
+            "empty": {"points": zero, "reason_words": ["empty file"]},
+            "not_nbformat": {"points": zero, "reason_words": ["not a valid notebook"]},
+            "folder_student": {"points": FULL, "reason_words": []}}
+
+
+CORPUS = {  # number -> (its cases, full points, what its student who hands in a text file wrote)
+    "01": (build_01, FULL, "my answers: 1) softplus 2) ...\n"),
+    "02": (build_02, FULL_02, "I did not do the notebook, sorry\n"),
+    "03": (build_03, FULL_03, "motion codes: a GRU; FD: see attached photo\n"),
+    "04": (build_04, FULL_04, "warp = grid_sample, loss = L1, I ran out of time\n"),
+    "05": (build_05, FULL_05, "PSNR is 10 log10(MAX^2 / MSE); the rest is in my head\n"),
+}
+
+
+def build_corpus(number: str, out: Path) -> dict:
+    """Write assignment ``number``'s corpus into ``out`` (emptied first); returns the expected grades."""
+    build_cases, full, text = CORPUS[number]
+    expected = write_cases(out, build_cases())
+    (out / "not_a_notebook.txt").write_text(text)
+    expected["not_a_notebook"] = {"points": {k: 0 for k in full}, "reason_words": ["not a notebook"]}
+    if number == "01":
+        expected.update(bad_files_01(out))
+    return expected
+
+
+def expected_path(number: str) -> Path:
+    return CORPORA / f"{number}_expected.json"
+
+
+def expected_text(expected: dict) -> str:
+    return json.dumps(expected, indent=1, sort_keys=True) + "\n"
+
+
+def main() -> None:
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=None, help="also write the notebooks into OUT/NN/")
+    args = parser.parse_args()
+    for number in CORPUS:
+        with tempfile.TemporaryDirectory() as scratch:
+            out = (args.out or Path(scratch)) / number
+            expected = build_corpus(number, out)
+        expected_path(number).write_text(expected_text(expected))
+        print(f"{number}: {len(expected)} submissions" + (f", written to {out}" if args.out else ""))
+
 
 if __name__ == "__main__":
     main()

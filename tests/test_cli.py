@@ -69,6 +69,17 @@ def test_run_records_claims_of_several_seeds_and_keeps_going_past_a_failed_claim
     assert (tmp_path / "out" / "99_tiny-seed1.ipynb").exists()
 
 
+
+def test_a_run_whose_claims_share_a_name_is_an_error():
+    from vgan_course import claims, lesson_runs
+
+    def made(name, holds=True):
+        return claims.Claim("99", name, 1.0, 0.0, None, False, "cpu", 0, holds, True)
+
+    assert lesson_runs.claim_problems([made("a"), made("b")]) is None
+    assert lesson_runs.claim_problems([made("a"), made("b"), made("a")]) == "claims share a name (give each its own): a"
+    assert lesson_runs.claim_problems([made("a", holds=False)]) == "claims failed: a"
+
 def test_sync_writes_notebooks_from_twins(tmp_path):
     twin = tmp_path / "99_demo.py"
     twin.write_text("# %% [markdown]\n# # Demo\n\n# %%\nx = 1\n")

@@ -70,8 +70,10 @@ def test_lessons_work_on_colab(notebook):
 
 
 def test_environment_yml_matches_pyproject():
+    """environment.yml holds pyproject's dependencies, its `lab` extra and its Python version."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {_normalise(d) for d in project["dependencies"]}
+    wanted = {_normalise(d) for d in project["dependencies"] + project["optional-dependencies"]["lab"]}
+    wanted.add(_normalise("python" + project["requires-python"]))
     conda = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
     rename = {"pytorch": "torch", "opencv": "opencv-python-headless"}
     have = set()
@@ -79,10 +81,31 @@ def test_environment_yml_matches_pyproject():
         if isinstance(entry, dict):  # the pip: section
             continue
         name, spec = re.match(r"([A-Za-z0-9_.-]+)(.*)", entry).groups()
-        if name in ("python", "pip", "jupyterlab"):
+        if name == "pip":
             continue
         have.add(_normalise(rename.get(name, name) + spec))
     assert have == wanted, f"environment.yml and pyproject.toml differ: only in yml {have - wanted}, only in pyproject {wanted - have}"
+
+
+def test_nbgrader_is_only_in_the_instructor_install():
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    everything = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for name, requirements in {"dependencies": everything, **extras}.items():
+        has = any(r.lower().startswith("nbgrader") for r in requirements)
+        assert has == (name == "instructor"), f"nbgrader belongs in the instructor extra only, found in {name}"
+    makefile = (ROOT / "Makefile").read_text()
+    lab, student = (re.search(rf"^{re.escape(target)}:.*\n(?:\t.*\n)*", makefile, re.M).group(0)
+                    for target in ("lab", "$(STUDENT)"))
+    assert "$(STUDENT)" in lab and "DEVELOPER" not in lab, "`make lab` must not install the instructor tools"
+    assert '-e ".[lab]"' in student and "instructor" not in student and "[dev" not in student
+
+
+def test_make_asks_the_cpu_index_first_and_falls_back_within_seconds():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu" in makefile
+    first, fallback = re.search(r'else (\$\(PIP\)[^|]*)\|\|(.*?)fi', makefile, re.S).groups()
+    assert '--index-url "$(TORCH_CPU_INDEX)"' in first and "--timeout 5 --retries 0" in first
+    assert '$(PIP) "$(TORCH_SPEC)"' in fallback and "index-url" not in fallback
 
 
 def _normalise(requirement: str) -> str:
@@ -94,6 +117,64 @@ def test_readme_results_table_is_generated_from_the_results_file():
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "report.py"), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_module_is_on_the_three_maps():
+    """README's package table, the package docstring and docs/architecture.md name every module."""
+    import vgan_course
+
+    package = ROOT / "vgan_course"
+    modules = sorted(p.stem for p in package.glob("*.py") if p.stem != "__init__")
+    modules += sorted(p.name for p in package.iterdir() if (p / "__init__.py").is_file())
+    readme = (ROOT / "README.md").read_text()
+    readme_map = readme.split("## The package", 1)[1].split("\n## ", 1)[0]
+    architecture = (ROOT / "docs" / "architecture.md").read_text()
+    for module in modules:
+        assert f"`{module}`" in readme_map, f"README's package table lacks `{module}`"
+        assert f"vgan_course.{module}`" in vgan_course.__doc__, f"vgan_course/__init__.py's docstring lacks {module}"
+        assert f"`{module}.py`" in architecture or f"`{module}/`" in architecture, f"docs/architecture.md lacks {module}"
+    assert "docs/architecture.md" in readme_map and "docs/results.md" in readme
+
+
+def test_readme_lists_every_lesson_and_marks_the_rest_coming():
+    present = {p.name[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.py")}
+    rows = re.findall(r"^\| (\d\d) \| ([^|]+) \|", (ROOT / "README.md").read_text(), re.M)
+    assert {number for number, _ in rows} >= present
+    for number, name in rows:
+        assert ("(coming)" in name) == (number not in present), f"README's lesson {number}: '(coming)' iff it is missing"
+
+
+def test_results_of_shipped_networks_are_of_the_networks_shipped_now():
+    """README's and the results page's tables cannot show networks that were replaced since: a run
+    records the SHA-256 of every shipped network it loaded; runs recorded before that are dated, and
+    must not be older than the networks their lesson ships for their profile."""
+    from vgan_course import methods, shipped
+
+    manifest = shipped.read_manifest()
+    stale = []
+    for run in json.loads((ROOT / "benchmarks" / "results.json").read_text())["lesson_runs"]:
+        if "shipped" in run:
+            replaced = [name for name, digest in run["shipped"].items() if manifest.get(name, {}).get("sha256") != digest]
+        else:
+            replaced = [name for name in _networks_shipped_for(run) if manifest[name]["date"] > run["machine"]["date"]]
+        if replaced:
+            stale.append(f"{run['lesson']} {run['profile']}{' retrained' * bool(run.get('retrain'))} seed {run['seed']}: {replaced}")
+    assert not stale, ("results of shipped networks replaced since; rerun them with "
+                       f"`python benchmarks/run.py lessons --only NN --profile P` and `python benchmarks/report.py`: {stale}")
+
+
+def _networks_shipped_for(run: dict) -> list[str]:
+    """The shipped networks a lesson loads in the run's profile (none when it retrains or when the profile's
+    networks have other shapes than the shipped ones)."""
+    from vgan_course import methods, shipped
+
+    if run.get("retrain") or run["lesson"] not in methods.LESSON_MODULES:
+        return []
+    lesson = methods.lesson(run["lesson"])
+    settings, ship = lesson.settings[run["profile"]], lesson.settings["ship"]
+    if any(settings[key] != ship[key] for key in lesson.architecture):
+        return []
+    return [m.shipped for m in lesson.methods.values() if m.shipped in shipped.read_manifest()]
 
 
 def test_ci_runs_readme_test_command():

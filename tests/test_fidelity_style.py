@@ -44,7 +44,7 @@ def test_style_classifier_tells_b_from_a_and_from_near_misses():
     frames = clips.styled.flatten(0, 1)
     assert metrics.style_accuracy(style.blur(frames)) <= 0.1  # B's colours without its stripes
     assert metrics.style_accuracy(frames[:, [2, 0, 1]]) <= 0.1  # B's stripes in the wrong colours
-    assert metrics.style_classifier() is metrics.style_classifier()  # trained once, cached
+    assert metrics.style_classifier() is metrics.style_classifier()  # loaded once, cached
 
 
 def test_style_fd_has_a_low_floor_and_separates_a_from_b():

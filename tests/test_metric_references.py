@@ -75,6 +75,12 @@ def test_ssim_matches_wang_et_al_at_64_and_96_x_128(shapes, carphone):
     assert metrics.ssim(compressed, clean) == pytest.approx(reference_ssim_clips(compressed, clean), abs=1e-6)
 
 
+def test_ssim_of_frames_taller_than_512_takes_the_convolution_path_and_still_matches():
+    truth = torch.rand(1, 2, 3, 520, 14, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    output = noisy(truth, 0.2)
+    assert metrics.ssim(output, truth) == pytest.approx(reference_ssim_clips(output, truth), abs=1e-6)
+
+
 def test_ssim_of_mid_grey_plus_offset_is_the_luminance_term():
     grey = torch.zeros(1, 2, 3, 32, 32)  # mid-grey: 0.5 on [0, 1]
     mu_x, mu_y, c1 = 0.5, 0.55, 0.01 ** 2  # flat frames: contrast and structure terms are 1

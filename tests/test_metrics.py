@@ -30,10 +30,19 @@ def test_mode_coverage_rejects_images():
         metrics.mode_coverage(torch.zeros(4, 1, 32, 32), data.ring_of_gaussians())
 
 
-def test_digit_classifier_is_accurate_and_cached():
+def test_digit_classifier_is_the_shipped_one_accurate_and_cached():
+    from vgan_course import shipped
+
     classifier = metrics.digit_classifier()
-    assert metrics.classifier_accuracy(classifier) >= 0.95
+    accuracy = metrics.classifier_accuracy(classifier)
+    assert accuracy >= 0.95
+    assert accuracy == pytest.approx(shipped.read_manifest()["digit_classifier"]["measured"]["accuracy"], abs=1e-4)
     assert metrics.digit_classifier() is classifier
+
+
+def test_a_short_training_of_the_digit_classifier_learns():
+    chance = metrics.classifier_accuracy(metrics.DigitClassifier().eval())
+    assert metrics.classifier_accuracy(metrics.train_digit_classifier(steps=40)) > chance + 0.3
 
 
 def test_digit_score_separates_real_digits_from_noise_and_collapse():
@@ -57,5 +66,7 @@ def test_digit_score_reports_the_split_score_beside_the_whole_batch_one():
 def test_digit_score_checks_its_input():
     with pytest.raises(ValueError, match=r"\(batch, 1, height, width\)"):
         metrics.digit_score(torch.zeros(4, 3, 32, 32))
-    with pytest.raises(ValueError, match=r"must lie in \[-1, 1\].*x \* 2 - 1"):
+    with pytest.raises(ValueError, match=r"must lie in \[-1, 1\].*\[0, 255\]\? use x / 127.5 - 1"):
         metrics.digit_score(torch.full((4, 1, 32, 32), 5.0))
+    with pytest.raises(ValueError, match=r"must lie in \[-1, 1\], got values in \[-1.5, -1.5\]$"):
+        metrics.digit_score(torch.full((4, 1, 32, 32), -1.5))

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -61,6 +62,16 @@ def test_run_dir_separates_profiles_and_seeds(monkeypatch, tmp_path):
     assert profiles.run_dir("01_gan_basics") == tmp_path / "01_gan_basics" / "cpu-seed4"
 
 
+def test_runs_go_to_the_repository_root_whatever_the_working_directory(monkeypatch, tmp_path):
+    root = Path(profiles.__file__).resolve().parents[1]
+    monkeypatch.delenv("VGAN_RUNS", raising=False)
+    for where in (root, root / "notebooks", tmp_path):
+        monkeypatch.chdir(where)
+        assert profiles.runs_root() == root / "runs", f"from {where}"
+    monkeypatch.setenv("VGAN_RUNS", str(tmp_path / "elsewhere"))
+    assert profiles.runs_root() == tmp_path / "elsewhere"
+
+
 def test_claims_assert_in_cpu_and_record_in_smoke(monkeypatch, tmp_path):
     log = tmp_path / "claims.jsonl"
     monkeypatch.setenv("VGAN_CLAIMS_FILE", str(log))
@@ -112,3 +123,15 @@ def test_tables_are_recorded_beside_claims(monkeypatch, tmp_path):
     assert table["table"] == "ablation" and table["rows"][0]["modes"] == 3 and table["profile"] == "smoke"
     with pytest.raises(ValueError, match="non-empty list of dicts"):
         claims.record_table("99", "empty", [])
+
+
+def test_a_recorded_run_names_the_shipped_networks_it_loaded(monkeypatch, tmp_path):
+    from vgan_course import shipped
+
+    log = tmp_path / "claims.jsonl"
+    monkeypatch.setenv("VGAN_CLAIMS_FILE", str(log))
+    monkeypatch.setenv("VGAN_PROFILE", "smoke")
+    claims.claim("xx", "a claim", 1.0, at_least=0.5)
+    shipped.load_state("video_gan_tgan")
+    assert claims.read_shipped(log) == {"video_gan_tgan": shipped.read_manifest()["video_gan_tgan"]["sha256"]}
+    assert [c.name for c in claims.read_claims(log)] == ["a claim"]

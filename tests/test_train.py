@@ -10,9 +10,9 @@ from vgan_course.profiles import seed_everything
 RING = data.ring_of_gaussians()
 
 
-def make_gan(lr: float = 1e-3):
+def make_gan(lr: float = 1e-3, hidden: int = 16):
     """A tiny 2-D GAN and its step function; data and noise come from the global RNG."""
-    G, D = models.MLPGenerator(z_dim=4, hidden=16, depth=2), models.MLPDiscriminator(hidden=16, depth=2)
+    G, D = models.MLPGenerator(z_dim=4, hidden=hidden, depth=2), models.MLPDiscriminator(hidden=hidden, depth=2)
     opt_g = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))
 
@@ -204,3 +204,95 @@ def test_update_average_follows_the_weights_and_copies_buffers():
     assert torch.allclose(average[0].weight, model[0].weight, atol=1e-6)
     with pytest.raises(ValueError, match="decay must be in"):
         train.update_average(average, model, decay=1.0)
+
+
+# --- checkpoints that cannot be resumed as they are (issue 25) ---------------------------------------
+
+
+def two_checkpoints(tmp_path):
+    """A run saved at steps 10 and 20: ``ck.pt`` (step 20) and the one it replaced, ``ck.pt.previous``."""
+    step, nets, opts = make_gan()
+    train.train(step, nets, opts, steps=20, checkpoint=tmp_path / "ck.pt", checkpoint_every=10, progress=False)
+    return tmp_path / "ck.pt"
+
+
+def test_a_damaged_checkpoint_is_refused_naming_the_last_good_one(tmp_path):
+    path = two_checkpoints(tmp_path)
+    raw = bytearray(path.read_bytes())
+    middle = len(raw) // 2  # inside the weights: torch.load alone would not notice
+    raw[middle: middle + 8] = bytes(b ^ 0xFF for b in raw[middle: middle + 8])
+    path.write_bytes(bytes(raw))
+    last_good = rf"the last good one is {tmp_path / 'ck.pt.previous'} \(step 10\)"
+    with pytest.raises(train.CheckpointError, match=rf"{path} is damaged: its payload's SHA-256 differs.*{last_good}"):
+        train.load_checkpoint(path)
+    step, nets, opts = make_gan()
+    with pytest.raises(ValueError, match=last_good):  # train() refuses it too, and trains nothing
+        train.train(step, nets, opts, steps=30, checkpoint=path, progress=False)
+    path.write_bytes(bytes(raw[: len(raw) // 3]))  # a truncated copy
+    with pytest.raises(train.CheckpointError, match=rf"{path} is not a readable checkpoint, it is damaged.*{last_good}"):
+        train.load_checkpoint(path)
+    (tmp_path / "ck.pt.previous").replace(path)  # the control: the last good one resumes
+    assert train.load_checkpoint(path)["step"] == 10
+
+
+def test_a_resume_with_other_settings_stops_unless_told(tmp_path, capsys):
+    step, nets, opts = make_gan(lr=1e-3)
+    train.train(step, nets, opts, steps=10, checkpoint=tmp_path / "ck.pt", progress=False, settings={"batch": 32})
+    step, nets, opts = make_gan(lr=1e-2)
+    with pytest.raises(train.CheckpointError, match=r"other settings: optimizers\['D'\] group 0 lr: 0.001 in the "
+                       r"checkpoint, 0.01 now.*allow_changed_settings=True"):
+        train.train(step, nets, opts, steps=20, checkpoint=tmp_path / "ck.pt", progress=False, settings={"batch": 32})
+    step, nets, opts = make_gan(lr=1e-3)
+    with pytest.raises(train.CheckpointError, match=r"batch: 32 in the checkpoint, 64 now"):
+        train.train(step, nets, opts, steps=20, checkpoint=tmp_path / "ck.pt", progress=False, settings={"batch": 64})
+    step, nets, opts = make_gan(lr=1e-2)
+    history = train.train(step, nets, opts, steps=20, checkpoint=tmp_path / "ck.pt", progress=False,
+                          settings={"batch": 32}, allow_changed_settings=True)
+    assert history.steps[-1] == 20 and all(g["lr"] == 1e-2 for o in opts.values() for g in o.param_groups)
+    assert "resuming" in capsys.readouterr().out
+    saved = train.load_checkpoint(tmp_path / "ck.pt")["settings"]  # the new settings are the checkpoint's now
+    assert saved["optimizers['G'] group 0 lr"] == "0.01"
+
+
+def test_a_wider_network_names_the_setting_that_differs(tmp_path):
+    step, nets, opts = make_gan(hidden=16)
+    train.train(step, nets, opts, steps=5, checkpoint=tmp_path / "ck.pt", progress=False, settings={"hidden": 16})
+    step, nets, opts = make_gan(hidden=32)
+    with pytest.raises(train.CheckpointError, match=r"networks of other shapes: models\['G'\]\.net\.0\.weight: "
+                       r"\(16, 4\) in the checkpoint, \(32, 4\) now.*settings that differ: hidden: 16 in the checkpoint, 32 now"):
+        train.train(step, nets, opts, steps=10, checkpoint=tmp_path / "ck.pt", progress=False, settings={"hidden": 32},
+                    allow_changed_settings=True)  # other shapes cannot be continued, whatever is allowed
+
+
+def test_stale_temporary_files_are_removed_and_a_finished_run_says_so(tmp_path, capsys):
+    step, nets, opts = make_gan()
+    train.train(step, nets, opts, steps=10, checkpoint=tmp_path / "ck.pt", progress=False)
+    stale = tmp_path / "ck.pt.abc123.tmp"  # what a kill during a save leaves
+    stale.write_bytes(b"half a checkpoint")
+    before = weights(nets)
+    step, nets, opts = make_gan()
+    history = train.train(step, nets, opts, steps=10, checkpoint=tmp_path / "ck.pt", progress=False)
+    out = capsys.readouterr().out
+    assert not stale.exists() and f"removed {stale}" in out
+    assert "already holds 10 steps of the 10 asked for: nothing is trained" in out
+    assert history.steps[-1] == 10 and all(torch.equal(a, b) for a, b in zip(before, weights(nets)))
+
+
+def test_a_checkpoint_of_the_first_format_still_resumes(tmp_path):
+    step, nets, opts = make_gan()
+    train.train(step, nets, opts, steps=5, checkpoint=tmp_path / "new.pt", progress=False)
+    state = train.load_checkpoint(tmp_path / "new.pt")
+    del state["settings"]
+    torch.save({**state, "format": "vgan-course/1"}, tmp_path / "old.pt")  # as the first format wrote it: no digest
+    step, nets, opts = make_gan(lr=1e-2)  # the first format recorded no settings: nothing to compare
+    assert train.train(step, nets, opts, steps=8, checkpoint=tmp_path / "old.pt", progress=False).steps[-1] == 8
+
+
+def test_train_names_what_it_cannot_train():
+    step, nets, opts = make_gan()
+    with pytest.raises(ValueError, match=r"models\['E'\] must be a network with parameters, got a ReLU without any"):
+        train.train(step, {**nets, "E": torch.nn.ReLU()}, opts, steps=1, progress=False)
+    with pytest.raises(ValueError, match=r"steps must be an integer >= 0, got 2.5"):
+        train.train(step, nets, opts, steps=2.5, progress=False)
+    with pytest.raises(ValueError, match=r"optimizers\['G'\] must be a torch.optim.Optimizer, got float"):
+        train.train(step, nets, {"G": 1e-3}, steps=1, progress=False)

@@ -89,15 +89,39 @@ def test_edge_correlation_is_the_pearson_correlation_of_gradient_magnitudes():
         metrics.edge_correlation(a, a[:, :2])
 
 
-def test_footage_scores_of_the_input_itself_and_of_an_unrelated_clip():
+def test_footage_scores_of_the_input_itself_of_its_true_restyling_and_of_an_unrelated_clip():
     clip = data.read_video(data.sample_video("carphone_pristine"), size=48, square=True, max_frames=8)[None]
-    steady = metrics.footage_scores(clip, clip)
+    truth = data.poster_look(clip[0])[None]
+    steady = metrics.footage_scores(clip, clip, truth)
     assert steady["warping_error"] == pytest.approx(steady["input_warping_error"]) and steady["tof"] < 1e-6
-    assert steady["edges"] == pytest.approx(1, abs=1e-6)
+    assert steady["edges"] == pytest.approx(1, abs=1e-6) and steady["psnr"] < 15  # the look is far from the input
+    restyled = metrics.footage_scores(truth, clip, truth)
+    assert restyled["psnr"] == float("inf") and restyled["edges"] > 0.15  # the look keeps some of the outlines
     unrelated = data.read_video(data.sample_video("bikes"), size=48, square=True, start=100, max_frames=8)[None]
-    other = metrics.footage_scores(unrelated, clip)
-    assert other["edges"] < 0.3 and other["warping_error"] > 2 * steady["input_warping_error"]
+    other = metrics.footage_scores(unrelated, clip, truth)
+    assert other["edges"] < 0.1 and other["warping_error"] > 2 * steady["input_warping_error"] and other["psnr"] < 15
 
+
+def test_the_poster_look_keeps_shape_and_range_and_is_pointwise():
+    frames = data.read_video(data.sample_video("bikes"), size=48, max_frames=2)
+    looked = data.poster_look(frames)
+    assert looked.shape == frames.shape and looked.min() >= -1 and looked.max() <= 1
+    assert torch.equal(data.poster_look(frames[..., 10:30, 10:30]), looked[..., 10:30, 10:30])
+
+
+
+def test_both_footage_domains_cut_the_same_clips_in_two_and_only_b_has_the_look():
+    """Same kinds of scenes in A and B (so only the look tells them apart), no frame in both."""
+    footage = data.style_footage()
+    assert len(footage["a"]) == len(footage["b"]) == 3
+    carphone = data.read_video(data.sample_video("carphone_pristine"), size=64)
+    from vgan_course.data.footage import CARPHONE_TRAIN
+
+    half = CARPHONE_TRAIN // 2
+    assert torch.equal(footage["a"][1], carphone[:half])
+    assert torch.equal(footage["b"][1], data.poster_look(carphone[half:CARPHONE_TRAIN]))
+    for a, b in zip(footage["a"], footage["b"]):
+        assert a.shape[1:] == b.shape[1:] and abs(len(a) - len(b)) <= 1
 
 def test_figure_rows_come_from_the_shipped_generators():
     rows = vst.figure_rows()

@@ -47,3 +47,12 @@ def test_interpolation_strip_endpoints():
     assert strip.shape == (5, 1, 4, 4)
     assert strip[0].mean() == -1 and strip[2].mean() == 0 and strip[-1].mean() == 1
     assert viz.interpolation_slider(render, z0, z1) is not None
+
+
+def test_content_motion_buttons_show_their_whole_labels():
+    from vgan_course.models import MoCoGANGenerator
+
+    box = viz.content_motion_explorer(MoCoGANGenerator(width=8, n_frames=4), fps=4, scale=1)
+    buttons = box.children[0].children
+    assert [b.description for b in buttons] == ["new content (same motion)", "new motion (same content)"]
+    assert all(b.layout.width == "auto" for b in buttons), "a fixed-width button cuts its label off"

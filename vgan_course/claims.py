@@ -89,6 +89,12 @@ def record_table(lesson: str, name: str, rows: list[dict]) -> None:
     _append_line({"table": name, "lesson": lesson, "profile": current_profile(), "seed": current_seed(), "rows": rows})
 
 
+def record_shipped(name: str, sha256: str) -> None:
+    """Note that this run loaded shipped network ``name`` with digest ``sha256`` (called by
+    :func:`vgan_course.shipped.load_state`), so that a recorded result names the networks it measured."""
+    _append_line({"shipped": name, "sha256": sha256})
+
+
 def _append_line(record: dict) -> None:
     path = os.environ.get(RECORD_VARIABLE)
     if not path:
@@ -105,9 +111,14 @@ def _read_lines(path: str | os.PathLike) -> list[dict]:
 
 def read_claims(path: str | os.PathLike) -> list[Claim]:
     """All claims recorded in a file written during ``vgan-course run --record FILE``, in order."""
-    return [Claim(**record) for record in _read_lines(path) if "table" not in record]
+    return [Claim(**record) for record in _read_lines(path) if "table" not in record and "shipped" not in record]
 
 
 def read_tables(path: str | os.PathLike) -> list[dict]:
     """All tables recorded in such a file by :func:`record_table`, in order."""
     return [record for record in _read_lines(path) if "table" in record]
+
+
+def read_shipped(path: str | os.PathLike) -> dict[str, str]:
+    """The shipped networks a run loaded, recorded by :func:`record_shipped`: ``{name: sha256}``."""
+    return {record["shipped"]: record["sha256"] for record in _read_lines(path) if "shipped" in record}

@@ -15,6 +15,9 @@ import platform
 import sys
 from pathlib import Path
 
+from .grading import commands as grading
+from .grading.commands import sync_notebooks  # noqa: F401  (vgan_course.cli.sync_notebooks, as before)
+
 
 def doctor() -> int:
     """Print versions, device, profile and the data sources found; returns an exit code."""
@@ -38,7 +41,18 @@ def doctor() -> int:
     except ValueError as error:
         print(f"profile       ERROR: {error}")
         problems += 1
-    print(f"device        {profiles.device()}")
+    try:
+        chosen = profiles.device()
+        print(f"device        {chosen} (VGAN_DEVICE={os.environ.get('VGAN_DEVICE', '')!r}): a tensor was made on it")
+    except ValueError as error:
+        print(f"device        ERROR: {error}")
+        problems += 1
+    try:
+        print(f"runs          {profiles.run_dir('lesson').parent.resolve()} (VGAN_RUNS): writable")
+    except ValueError as error:
+        print(f"runs          ERROR: {error}")
+        problems += 1
+    print(f"sandbox       {grading.sandbox_line()}")  # informational: only `grade` needs it
     for name, check in _data_sources().items():
         try:
             print(f"data          {name}: {check()}")
@@ -59,59 +73,6 @@ def _data_sources() -> dict:
     }
 
 
-def sync_notebooks(paths: list[Path]) -> list[Path]:
-    """Write each py:percent twin's ``.ipynb``, without outputs; returns the notebooks written.
-
-    The ``.py`` file is the source a person edits and reviews; the ``.ipynb`` is generated.
-    """
-    import jupytext
-
-    written = []
-    for path in paths:
-        twins = sorted(path.glob("*.py")) if path.is_dir() else [path]
-        for twin in twins:
-            notebook = jupytext.read(twin, fmt="py:percent")
-            for index, cell in enumerate(notebook.cells):  # stable ids: regenerating changes nothing
-                cell.id = f"cell-{index:03d}"
-            target = twin.with_suffix(".ipynb")
-            text = jupytext.writes(notebook, fmt="ipynb")
-            if not target.exists() or target.read_text(encoding="utf-8") != text:
-                target.write_text(text, encoding="utf-8")
-                written.append(target)
-    return written
-
-
-def release_assignments(names: list[str], solutions: Path, out: Path) -> int:
-    """``vgan-course release``: assignments/NAME.ipynb from solutions/NAME.ipynb."""
-    from .grading import assignment
-
-    paths = [assignment.find_solution(n, solutions) for n in names] if names else sorted(solutions.glob("*.ipynb"))
-    if not paths:
-        print(f"no solution notebooks in {solutions}", file=sys.stderr)
-        return 1
-    for path in paths:
-        print(f"released {path} -> {assignment.write_release(assignment.load(path), out)}")
-    return 0
-
-
-def grade_submissions(args: argparse.Namespace) -> int:
-    """``vgan-course grade``: one CSV row and one feedback file per submission."""
-    from .grading import assignment, grader
-
-    try:
-        task = assignment.load(assignment.find_solution(args.assignment, args.solutions))
-        limits = grader.Limits(seconds=args.timeout, cell_seconds=args.cell_timeout, memory_mb=args.memory_mb,
-                               jobs=max(1, args.jobs))
-        results = grader.grade_folder(args.submissions, task, args.out, args.feedback, limits)
-    except (ValueError, RuntimeError) as error:
-        print(f"vgan-course grade: {error}", file=sys.stderr)
-        return 1
-    for r in results:
-        print(f"{r.student:<24} {r.total:>6g} / {task.auto_points:g}  {r.status}")
-    print(f"wrote {args.out} ({len(results)} students) and feedback in {args.feedback or args.out.parent / 'feedback'}")
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vgan-course", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -130,20 +91,29 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
     sync = commands.add_parser("sync", help="regenerate .ipynb files from their py:percent twins")
     sync.add_argument("paths", type=Path, nargs="*", default=[Path("notebooks"), Path("solutions")])
+    sync.add_argument("--force", action="store_true", help="overwrite notebooks edited since they were generated")
     release = commands.add_parser("release", help="write student assignments from the instructor solutions")
     release.add_argument("assignments", nargs="*", help="e.g. 01 (default: every solution)")
     release.add_argument("--solutions", type=Path, default=Path("solutions"))
     release.add_argument("--out", type=Path, default=Path("assignments"))
+    release.add_argument("--student-dir", type=Path, default=None,
+                         help="write what students receive (lessons, assignments, the package) into this folder")
+    release.add_argument("--force", action="store_true", help="overwrite files edited since they were generated")
     grade = commands.add_parser("grade", help="grade a folder of submissions into a CSV gradebook")
     grade.add_argument("submissions", type=Path, help="one notebook, or one folder, per student")
     grade.add_argument("--assignment", required=True, help="e.g. 01")
     grade.add_argument("--out", type=Path, default=Path("grades.csv"))
     grade.add_argument("--feedback", type=Path, default=None, help="feedback folder (default: next to the CSV)")
     grade.add_argument("--solutions", type=Path, default=Path("solutions"))
-    grade.add_argument("--timeout", type=float, default=300.0, help="seconds per submission (default 300)")
-    grade.add_argument("--cell-timeout", type=float, default=60.0, help="seconds per cell (default 60)")
+    grade.add_argument("--timeout", type=float, default=300.0, help="wall-clock seconds per submission (default 300)")
+    grade.add_argument("--cell-timeout", type=float, default=60.0, help="CPU seconds per cell (default 60)")
     grade.add_argument("--memory-mb", type=int, default=2048, help="memory per submission (default 2048)")
+    grade.add_argument("--scratch-mb", type=int, default=256, help="writable space per submission (default 256)")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions at once (default: cores)")
+    grade.add_argument("--force", action="store_true", help="re-grade over hand edits to the grader's columns "
+                       "(each file overwritten is first copied to FILE.bak)")
+    grade.add_argument("--no-sandbox", action="store_true", help="trusted work only: run submissions without "
+                       "bubblewrap (every row's status says so)")
     trainer = commands.add_parser("train", help="train a lesson's methods from the shell, as the notebook would")
     trainer.add_argument("lesson", help="e.g. 03_temporal_generators")
     trainer.add_argument("methods", nargs="*", help="method names, e.g. MoCoGAN (or --all)")
@@ -157,6 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     checkpoints.add_argument("--force", action="store_true",
                              help="replace a shipped network even when the new one scores worse")
     args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except (ValueError, OSError) as error:  # a mistake in the command or its environment: one line, no traceback
+        print(f"vgan-course {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "train":
         from .methods.commands import train_command
         from .profiles import current_profile
@@ -168,25 +146,19 @@ def main(argv: list[str] | None = None) -> int:
 
         return train_checkpoints(args.names, force=args.force)
     if args.command == "release":
-        return release_assignments(args.assignments, args.solutions, args.out)
+        return grading.release(args.assignments, args.solutions, args.out, args.student_dir, args.force)
     if args.command == "grade":
-        return grade_submissions(args)
+        return grading.grade(args)
     if args.command == "sync":
-        for path in sync_notebooks(args.paths):
-            print(f"wrote {path}")
-        return 0
+        return grading.sync(args.paths, args.force)
     if args.command == "doctor":
         return doctor()
     if args.command == "run":
         from . import lesson_runs, profiles
 
-        try:
-            records = lesson_runs.run_all(args.lessons, profile=args.profile, seeds=args.seeds or [profiles.current_seed()],
-                                          jobs=args.jobs, retrain=args.retrain, keep_going=args.keep_going,
-                                          runs=args.runs, out=args.out, record=args.record, timeout=args.timeout)
-        except ValueError as error:
-            print(f"vgan-course run: {error}", file=sys.stderr)
-            return 2
+        records = lesson_runs.run_all(args.lessons, profile=args.profile, seeds=args.seeds or [profiles.current_seed()],
+                                      jobs=args.jobs, retrain=args.retrain, keep_going=args.keep_going,
+                                      runs=args.runs, out=args.out, record=args.record, timeout=args.timeout)
         return 1 if any(r["error"] for r in records) else 0
     return 2
 

@@ -10,7 +10,8 @@ the environment the lessons read (``VGAN_PROFILE``, ``VGAN_SEED``, ``VGAN_RUNS``
 ``VGAN_RETRAIN``) and records its claims and tables through :mod:`vgan_course.claims`.
 
 ``--record FILE`` writes one JSON file: a list of run records (lesson, profile, seed, seconds,
-error, claims, tables, machine), rewritten as each run ends. ``--keep-going`` lets a lesson run
+error, claims, tables, the shipped networks it loaded with their SHA-256, machine), rewritten as each
+run ends. ``--keep-going`` lets a lesson run
 past a failed claim, so that one run reports every claim (it still counts as failed).
 ``--runs DIR`` keeps checkpoints in ``DIR`` (e.g. networks trained beforehand by
 ``vgan-course train``), else each run trains into a scratch folder.
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import claims as recorded
+from .checks import check_writable
 
 PROFILES = ("smoke", "cpu", "gpu")
 
@@ -50,7 +52,7 @@ class RunRequest:
 
 
 def check_request(lessons: list[Path], profile: str, seeds: list[int], jobs: int, out: Path | None,
-                  record: Path | None) -> None:
+                  record: Path | None, runs: Path | None = None) -> None:
     """Every mistake in a ``vgan-course run`` command, found before any lesson starts (``ValueError``)."""
     if not lessons:
         raise ValueError("name at least one lesson (a notebook, or its .py twin)")
@@ -68,21 +70,11 @@ def check_request(lessons: list[Path], profile: str, seeds: list[int], jobs: int
     single = len(lessons) == 1 and len(seeds) == 1
     if out is not None and out.suffix == ".ipynb" and not single:
         raise ValueError("--out is a notebook file, but several runs were asked for: give a folder")
-    for target in (out, record):
+    for target, what in ((out, "the executed notebooks (--out)"), (record, "the record (--record)")):
         if target is not None:
-            _check_writable(target.parent if target.suffix else target)
-
-
-def _check_writable(folder: Path) -> None:
-    """A file can be created in ``folder`` (or in its nearest existing parent, if it does not exist yet)."""
-    folder = folder.resolve()
-    existing = next((p for p in [folder, *folder.parents] if p.exists()), None)
-    try:
-        if existing is None or not existing.is_dir():
-            raise OSError("not a folder")
-        tempfile.TemporaryFile(dir=existing).close()
-    except OSError:
-        raise ValueError(f"cannot write to {folder}: {existing} is not a writable folder") from None
+            check_writable(target.parent if target.suffix else target, what)
+    if runs is not None:
+        check_writable(runs, "checkpoints (--runs)")
 
 
 def run_lesson(request: RunRequest) -> dict:
@@ -99,14 +91,24 @@ def run_lesson(request: RunRequest) -> dict:
         seconds = time.perf_counter() - start
         claims = recorded.read_claims(record_file) if record_file.exists() else []
         tables = recorded.read_tables(record_file) if record_file.exists() else []
-    failed = [c.name for c in claims if c.asserted and not c.holds]
-    if failed and error is None:  # --keep-going: the lesson ran to its end past these
-        error = "claims failed: " + "; ".join(failed)
+        shipped = recorded.read_shipped(record_file) if record_file.exists() else {}
+    error = error or claim_problems(claims)
     return {"lesson": lesson_name(request.lesson), "profile": request.profile, "seed": request.seed,
             "retrain": request.retrain, "seconds": round(seconds, 1), "error": error,
             "claims": [{"name": c.name, "value": c.value, "at_least": c.at_least, "at_most": c.at_most,
                         "holds": c.holds} for c in claims],
-            "tables": {t["table"]: t["rows"] for t in tables}, "machine": machine()}
+            "tables": {t["table"]: t["rows"] for t in tables}, "shipped": shipped, "machine": machine()}
+
+
+def claim_problems(claims: list[recorded.Claim]) -> str | None:
+    """What is wrong with a finished run's claims, in one line, or ``None``: asserted claims that failed
+    (``--keep-going`` ran past them), or two claims with one name (results are kept by name)."""
+    failed = [c.name for c in claims if c.asserted and not c.holds]
+    if failed:
+        return "claims failed: " + "; ".join(failed)
+    names = [c.name for c in claims]
+    shared = sorted({name for name in names if names.count(name) > 1})
+    return "claims share a name (give each its own): " + "; ".join(shared) if shared else None
 
 
 def lesson_name(path: Path) -> str:
@@ -141,8 +143,22 @@ def execute_notebook(notebook: Path, out: Path, timeout: float) -> None:
     try:
         client.execute()
     finally:
+        _save_executed(nb, out)
+
+
+def _save_executed(nb, out: Path) -> None:
+    """Write the executed notebook to ``out``; if that fails, to a temporary file, named in the error."""
+    import nbformat
+
+    try:
         out.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, out)
+    except OSError as error:
+        handle, kept = tempfile.mkstemp(prefix=out.stem + "-", suffix=".ipynb")
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            nbformat.write(nb, f)
+        raise OSError(f"cannot write the executed notebook to {out} ({error.strerror or error}); "
+                      f"it was saved to {kept}") from None
 
 
 def machine() -> dict:
@@ -157,7 +173,7 @@ def run_all(lessons: list[Path], *, profile: str, seeds: list[int], jobs: int = 
             keep_going: bool = False, runs: Path | None = None, out: Path | None = None, record: Path | None = None,
             timeout: float = 3600.0) -> list[dict]:
     """Every (lesson, seed), ``jobs`` at a time (each with ``cores / jobs`` threads); the records, in order."""
-    check_request(lessons, profile, seeds, jobs, out, record)
+    check_request(lessons, profile, seeds, jobs, out, record, runs)
     threads = max(1, (os.cpu_count() or 1) // jobs)
     single = len(lessons) == 1 and len(seeds) == 1
     requests = []

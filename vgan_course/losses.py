@@ -33,11 +33,25 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .checks import check_finite, check_non_negative, check_positive, check_same_device, check_tensor
 
-def _check_logits(logits: torch.Tensor, name: str) -> None:
-    if not isinstance(logits, torch.Tensor) or logits.dim() != 1:
-        got = tuple(logits.shape) if isinstance(logits, torch.Tensor) else type(logits).__name__
-        raise ValueError(f"{name} must be a 1-D tensor of logits with shape (batch,), got {got}")
+
+def _check_logits(logits: torch.Tensor, name: str, other: tuple[str, torch.Tensor] | None = None) -> None:
+    """Logits ``(batch,)``, on the device of ``other = (name, logits)`` if given (shape only: no reduction)."""
+    check_tensor(logits, name)
+    if logits.dim() != 1:
+        raise ValueError(f"{name} must be a 1-D tensor of logits with shape (batch,), got {tuple(logits.shape)}")
+    if other is not None:
+        check_same_device(other, (name, logits))
+
+
+def _check_pair(a: torch.Tensor, b: torch.Tensor, name_a: str, name_b: str) -> None:
+    """Two tensors of one shape on one device."""
+    check_tensor(a, name_a)
+    check_tensor(b, name_b)
+    if a.shape != b.shape:
+        raise ValueError(f"{name_a} and {name_b} must have the same shape, got {tuple(a.shape)} and {tuple(b.shape)}")
+    check_same_device((name_a, a), (name_b, b))
 
 
 def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
@@ -47,7 +61,7 @@ def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> 
     ``E[softplus(-l_real)] + E[softplus(l_fake)]``: binary cross-entropy with real = 1, fake = 0.
     """
     _check_logits(real_logits, "real_logits")
-    _check_logits(fake_logits, "fake_logits")
+    _check_logits(fake_logits, "fake_logits", ("real_logits", real_logits))
     return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
 
 
@@ -77,7 +91,7 @@ def lsgan_discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tenso
     """LSGAN (Mao et al. 2017), targets b = 1 for real and a = 0 for fake:
     ``1/2 E[(D(x) - 1)^2] + 1/2 E[D(G(z))^2]``, with ``D`` the raw output (no sigmoid)."""
     _check_logits(real_logits, "real_logits")
-    _check_logits(fake_logits, "fake_logits")
+    _check_logits(fake_logits, "fake_logits", ("real_logits", real_logits))
     return 0.5 * ((real_logits - 1) ** 2).mean() + 0.5 * (fake_logits ** 2).mean()
 
 
@@ -96,7 +110,7 @@ def wasserstein_critic_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor
     the Wasserstein-1 distance when ``f`` is 1-Lipschitz; it minimises the negative. The
     Lipschitz constraint comes from :func:`clip_weights` or :func:`gradient_penalty`."""
     _check_logits(real_scores, "real_scores")
-    _check_logits(fake_scores, "fake_scores")
+    _check_logits(fake_scores, "fake_scores", ("real_scores", real_scores))
     return fake_scores.mean() - real_scores.mean()
 
 
@@ -110,8 +124,7 @@ def wasserstein_generator_loss(fake_scores: torch.Tensor) -> torch.Tensor:
 def clip_weights(critic: nn.Module, limit: float = 0.01) -> None:
     """WGAN's crude Lipschitz constraint: clamp every parameter of ``critic`` to
     ``[-limit, limit]`` in place, after each critic step (Arjovsky et al. 2017 use 0.01)."""
-    if limit <= 0:
-        raise ValueError(f"limit must be positive, got {limit}")
+    check_positive(limit, "limit")
     for parameter in critic.parameters():
         parameter.clamp_(-limit, limit)
 
@@ -132,8 +145,8 @@ def gradient_penalty(D: Callable[[torch.Tensor], torch.Tensor], real: torch.Tens
     penalty pushes the critic's gradient norm to 1 on the lines between real and fake samples.
     ``real`` and ``fake`` have the same shape ``(batch, ...)``; ``fake`` may be detached.
     """
-    if real.shape != fake.shape:
-        raise ValueError(f"real and fake must have the same shape, got {tuple(real.shape)} and {tuple(fake.shape)}")
+    _check_pair(real, fake, "real", "fake")
+    _check_penalty_input(D, real, weight, "weight")
     eps = torch.rand(real.shape[0], *[1] * (real.dim() - 1), device=real.device, dtype=real.dtype)
     x_hat = (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True)
     norms = _input_gradient(D, x_hat).flatten(1).norm(dim=1)  # (batch,)
@@ -146,9 +159,19 @@ def r1_penalty(D: Callable[[torch.Tensor], torch.Tensor], real: torch.Tensor, ga
     It penalises the discriminator for having any slope on the real data, which is zero at the
     equilibrium; added to D's loss it makes the game converge locally (the Dirac-GAN of lesson 02).
     """
+    check_tensor(real, "real")
+    _check_penalty_input(D, real, gamma, "gamma")
     x = real.detach().requires_grad_(True)
     squared_norms = _input_gradient(D, x).flatten(1).pow(2).sum(dim=1)  # (batch,)
     return 0.5 * gamma * squared_norms.mean()
+
+
+def _check_penalty_input(D, real: torch.Tensor, weight: float, name: str) -> None:
+    """A penalty's data is finite (a NaN input can give a finite gradient) and on D's device."""
+    check_non_negative(weight, name)
+    if isinstance(D, nn.Module):
+        check_same_device(("real", real), ("D", D))
+    check_finite(real, "real")
 
 
 # --- hinge ----------------------------------------------------------------------------------
@@ -158,7 +181,7 @@ def hinge_discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tenso
     """Hinge loss (Lim & Ye 2017; used with spectral norm by Miyato et al. 2018):
     ``E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]``. Samples beyond the margin cost nothing."""
     _check_logits(real_logits, "real_logits")
-    _check_logits(fake_logits, "fake_logits")
+    _check_logits(fake_logits, "fake_logits", ("real_logits", real_logits))
     return F.relu(1 - real_logits).mean() + F.relu(1 + fake_logits).mean()
 
 
@@ -174,9 +197,7 @@ def hinge_generator_loss(fake_logits: torch.Tensor) -> torch.Tensor:
 def cycle_consistency_loss(original: torch.Tensor, reconstructed: torch.Tensor) -> torch.Tensor:
     """CycleGAN's cycle loss (Zhu et al. 2017): ``E|F(G(x)) - x|``, the mean absolute error between
     frames and their round trip through both generators. Any equal shapes."""
-    if original.shape != reconstructed.shape:
-        raise ValueError(f"original and reconstructed must have the same shape, got {tuple(original.shape)} "
-                         f"and {tuple(reconstructed.shape)}")
+    _check_pair(original, reconstructed, "original", "reconstructed")
     return (reconstructed - original).abs().mean()
 
 
@@ -198,6 +219,8 @@ def temporal_loss(output_t: torch.Tensor, output_next: torch.Tensor, flow: torch
     """
     from .data.flow import warp
 
+    _check_pair(output_t, output_next, "output_t", "output_next")
+    check_tensor(visible, "visible")
     if output_t.shape != output_next.shape or visible.shape != (output_t.shape[0], 1, *output_t.shape[2:]):
         raise ValueError(f"need output_t and output_next of one shape (n, c, h, w) and visible (n, 1, h, w); got "
                          f"{tuple(output_t.shape)}, {tuple(output_next.shape)}, {tuple(visible.shape)}")
@@ -211,9 +234,7 @@ def recycle_loss(frame_next: torch.Tensor, recycled_next: torch.Tensor) -> torch
     temporal predictor ``P_B``, translate back: the result must be the real next frame. Takes the
     real next frame and that round trip; the mean absolute error, as in the authors' code.
     """
-    if frame_next.shape != recycled_next.shape:
-        raise ValueError(f"frame_next and recycled_next must have the same shape, got {tuple(frame_next.shape)} "
-                         f"and {tuple(recycled_next.shape)}")
+    _check_pair(frame_next, recycled_next, "frame_next", "recycled_next")
     return (recycled_next - frame_next).abs().mean()
 
 
@@ -231,8 +252,9 @@ def adversarial_restoration_loss(output: torch.Tensor, target: torch.Tensor, fak
     nothing can be downloaded), ``l`` the discriminator's logits on the outputs (non-saturating
     loss). ``adversarial_weight = 0`` and no features give the plain L1 twin.
     """
-    if output.shape != target.shape:
-        raise ValueError(f"output and target must have the same shape, got {tuple(output.shape)} and {tuple(target.shape)}")
+    _check_pair(output, target, "output", "target")
+    check_non_negative(adversarial_weight, "adversarial_weight")
+    check_non_negative(feature_weight, "feature_weight")
     loss = (output - target).abs().mean()
     if feature_fn is not None and feature_weight > 0:
         loss = loss + feature_weight * (feature_fn(output) - feature_fn(target)).pow(2).mean()
@@ -247,6 +269,7 @@ def ping_pong_sequence(clip: torch.Tensor) -> torch.Tensor:
     A recurrent restorer run along it sees every frame but the last twice, once going forward and
     once coming back, with a different history each time.
     """
+    check_tensor(clip, "clip")
     if clip.dim() < 3 or clip.shape[1] < 2:
         raise ValueError(f"clip must be (batch, time >= 2, ...), got {tuple(clip.shape)}")
     return torch.cat([clip, clip[:, :-1].flip(1)], dim=1)
@@ -261,6 +284,7 @@ def ping_pong_loss(outputs: torch.Tensor) -> torch.Tensor:
     inputs should give identical outputs, whatever came before: drift that accumulates along a
     recurrent chain (and the artefacts it grows) is penalised.
     """
+    check_tensor(outputs, "outputs")
     if outputs.dim() < 3 or outputs.shape[1] < 3 or outputs.shape[1] % 2 == 0:
         raise ValueError(f"outputs must be (batch, 2T - 1, ...) with T >= 2 (an odd length), got {tuple(outputs.shape)}")
     T = (outputs.shape[1] + 1) // 2

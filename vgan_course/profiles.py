@@ -25,6 +25,8 @@ from types import SimpleNamespace
 import numpy as np
 import torch
 
+from .checks import check_writable
+
 PROFILES = ("smoke", "cpu", "gpu")
 
 
@@ -64,17 +66,55 @@ def device() -> torch.device:
     """The device lessons train on: ``VGAN_DEVICE`` if set, else CUDA when present, else CPU."""
     wanted = os.environ.get("VGAN_DEVICE", "").strip()
     if wanted:
-        return torch.device(wanted)
+        return usable_device(wanted, "VGAN_DEVICE")
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def run_dir(lesson: str) -> Path:
-    """Where a lesson keeps checkpoints and TensorBoard logs: ``$VGAN_RUNS/lesson/profile-seedN``.
+def usable_device(name: str, source: str = "device") -> torch.device:
+    """``torch.device(name)`` after checking that this machine has it (a tensor can be made on it);
+    a ``ValueError`` naming ``source`` otherwise."""
+    try:
+        chosen = torch.device(name)
+    except RuntimeError:
+        raise ValueError(f"{source}={name!r} is not a device name (expected e.g. 'cpu', 'cuda', 'cuda:1', 'mps')") from None
+    if chosen.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"{source}={name!r} asks for CUDA, but this machine has no usable CUDA device "
+                         f"(torch {torch.__version__}); unset it or use 'cpu'")
+    try:
+        torch.empty(1, device=chosen)
+    except (RuntimeError, AssertionError) as error:
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
+        raise ValueError(f"{source}={name!r} is not usable on this machine: {reason}") from None
+    return chosen
 
-    ``VGAN_RUNS`` defaults to ``runs`` (next to the notebook). On Colab, point it at a mounted
-    Google Drive folder and training resumes after a disconnect.
+
+def runs_root() -> Path:
+    """The folder of every lesson's checkpoints and TensorBoard logs: ``VGAN_RUNS`` if set; else
+    ``runs/`` at the root of the course's repository when the package is installed from one
+    (``make lab``: the same folder whatever the notebook's working directory, so that
+    ``tensorboard --logdir runs`` from the root finds every lesson); else ``runs/`` in the working
+    directory (a pip-installed package, e.g. on Colab). A ``ValueError`` if ``VGAN_RUNS`` is set but
+    empty."""
+    raw = os.environ.get("VGAN_RUNS")
+    if raw is not None:
+        if not raw.strip():
+            raise ValueError("VGAN_RUNS is set but empty: unset it to use runs/, or name a folder")
+        return Path(raw.strip())
+    repository = Path(__file__).resolve().parents[1]
+    if (repository / "pyproject.toml").is_file() and (repository / "notebooks").is_dir():
+        return repository / "runs"
+    return Path("runs").resolve()
+
+
+def run_dir(lesson: str) -> Path:
+    """Where a lesson keeps checkpoints and TensorBoard logs: ``runs_root() / lesson / profile-seedN``.
+
+    On Colab, point ``VGAN_RUNS`` at a mounted Google Drive folder
+    (:func:`vgan_course.colab.keep_runs_on_drive`) and training resumes after a disconnect. Checked
+    here, before any training: a ``ValueError`` if nothing can be written there.
     """
-    root = Path(os.environ.get("VGAN_RUNS", "runs"))
+    root = runs_root()
+    check_writable(root, "checkpoints (VGAN_RUNS)")
     return root / lesson / f"{current_profile()}-seed{current_seed()}"
 
 

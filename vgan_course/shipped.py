@@ -44,6 +44,8 @@ def read_manifest(folder: Path = CHECKPOINTS) -> dict:
 
 def load_state(name: str, folder: Path = CHECKPOINTS) -> dict:
     """The state dict of shipped checkpoint ``name``, after checking its SHA-256 against the manifest."""
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name must be the name of a shipped checkpoint (a string), got {name!r}")
     entry = read_manifest(folder).get(name)
     if entry is None:
         raise ShippedCheckpointError(f"no shipped checkpoint {name!r} in {folder / 'manifest.json'}: "
@@ -56,14 +58,26 @@ def load_state(name: str, folder: Path = CHECKPOINTS) -> dict:
         raise ShippedCheckpointError(f"{path} has SHA-256 {digest[:16]}..., the manifest expects "
                                      f"{entry['sha256'][:16]}...: the file is corrupted or was changed; "
                                      f"rebuild it with `{entry['command']}`")
+    from .claims import record_shipped
+
+    record_shipped(name, digest)  # a recorded lesson run names the networks it measured
     return torch.load(path, map_location="cpu", weights_only=True)
 
 
 def save_state(name: str, state: dict, command: str, measured: dict, folder: Path = CHECKPOINTS) -> dict:
-    """Write ``state`` to ``folder/name.pt`` (atomically) and record it in the manifest; returns the entry."""
+    """Write ``state`` to ``folder/name.pt`` (atomically) and record it in the manifest; returns the entry.
+    Temporary files an interrupted save of ``name`` left behind are removed first."""
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"name must be a file stem such as 'video_gan_mocogan', got {name!r}")
+    bad = [k for k, v in state.items() if not isinstance(v, torch.Tensor)] if isinstance(state, dict) else None
+    if bad is None or bad or not state:
+        raise ValueError(f"state must be a non-empty state dict of tensors (network.state_dict()), got "
+                         f"{type(state).__name__}{' with non-tensor entries ' + str(bad[:3]) if bad else ''}")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.pt"
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    for stale in folder.glob(f"{name}.pt.*.tmp"):
+        stale.unlink(missing_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f"{name}.pt.", suffix=".tmp")
     os.close(handle)
     torch.save({k: v.detach().cpu().contiguous() for k, v in state.items()}, temporary)
     os.chmod(temporary, 0o644)  # mkstemp makes it private; a shipped file is for everyone to read

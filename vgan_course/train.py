@@ -20,6 +20,13 @@ and :func:`train` runs it with: mixed precision on CUDA (bf16 where supported, e
 a ``GradScaler``), a step and a wall-clock budget, a progress bar, TensorBoard scalars and
 sample film-strips, NaN/Inf detection that stops with a clear message, and atomic checkpoints
 (models, optimizers, scalers, step, RNG states, history) that resume after an interruption.
+
+Launched by ``torchrun`` inside :func:`vgan_course.distributed.process_group`, the same loop
+trains on several processes (lesson 07): the step is built from ``distributed.wrap(nets)``,
+logged losses are averaged over the ranks, rank 0 alone shows progress and writes checkpoints,
+TensorBoard and samples, the ranks agree on when to stop and save, and every ``log_every``
+steps the loop checks that their weights are the same. A checkpoint resumes under any number
+of processes; each rank's random state comes back only under the number that wrote it.
 """
 
 from __future__ import annotations
@@ -27,20 +34,19 @@ from __future__ import annotations
 import contextlib
 import os
 import random
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from . import losses
-
-CHECKPOINT_FORMAT = "vgan-course/1"
+from . import checkpoint_files, distributed, losses
+from .checks import check_positive_int
+from .checkpoint_files import CHECKPOINT_FORMAT, CheckpointError, load_checkpoint, save_checkpoint  # noqa: F401
 
 
 class TrainingDiverged(RuntimeError):
@@ -93,17 +99,18 @@ class StepContext:
         if scaler is None:
             raise ValueError("this optimizer was not passed to train(optimizers=...)")
         optimizer.zero_grad(set_to_none=True)
-        if scaler.is_enabled():  # fp16: scale the loss so small gradients do not underflow
-            scaler.scale(loss).backward()
+        with distributed.updating(optimizer):  # on several processes: all-reduce only what this optimizer steps
+            # fp16: scale the loss so small gradients do not underflow
+            (scaler.scale(loss) if scaler.is_enabled() else loss).backward()
+        if scaler.is_enabled():
             scaler.step(optimizer)
             scaler.update()
         else:
-            loss.backward()
             optimizer.step()
 
 
 def gan_step(
-    G: nn.Module,
+    G: Callable[[torch.Tensor], torch.Tensor],
     D: nn.Module,
     opt_g: torch.optim.Optimizer,
     opt_d: torch.optim.Optimizer,
@@ -188,6 +195,8 @@ def train(
     sample_every: int = 100,
     mixed_precision: bool | None = None,
     progress: bool = True,
+    settings: Mapping | None = None,
+    allow_changed_settings: bool = False,
 ) -> History:
     """Run ``step_fn`` until ``steps`` steps are done (counting resumed ones) or time runs out.
 
@@ -203,33 +212,52 @@ def train(
             ``(b, t, c, h, w)`` in [-1, 1]); called without gradients every ``sample_every``
             steps and kept in ``history.samples``; images and clips also go to TensorBoard.
         mixed_precision: ``None`` means on for CUDA, off on the CPU.
+        settings: what this run is trained with (e.g. ``vars(cfg)``: batch, widths, ...), saved in
+            the checkpoint with every optimizer's hyper-parameters (learning rates, betas, ...).
+        allow_changed_settings: resuming a checkpoint saved with other settings (or other
+            hyper-parameters) stops with a :class:`CheckpointError` listing them, unless this is
+            ``True``: then it continues with the new ones. Networks of other shapes never resume.
+
+    A damaged checkpoint (its digest no longer matches) is refused, naming the last good one;
+    temporary files left by an interrupted save are removed. A checkpoint that already holds
+    ``steps`` steps trains nothing and says so.
 
     Returns:
         the :class:`History` of the whole run, resumed parts included.
 
+    Under torchrun (see :mod:`vgan_course.distributed`) ``models`` are the networks themselves and
+    ``step_fn`` calls their wrappers; logged losses are the mean over the ranks.
+
     Raises:
         TrainingDiverged: a logged loss became NaN/Inf; the last good checkpoint is kept.
+        CheckpointError: the checkpoint is damaged, or from other settings or networks.
+        vgan_course.distributed.ReplicasDiverged: the ranks' weights differ (a step bypassed a wrapper).
     """
-    if not models or not optimizers:
-        raise ValueError("train() needs at least one model and one optimizer")
-    if steps < 0 or log_every < 1 or sample_every < 1 or checkpoint_every < 1:
-        raise ValueError("steps must be >= 0 and log_every, sample_every, checkpoint_every >= 1")
+    models = distributed.unwrapped(models)
+    _check_arguments(step_fn, models, optimizers, steps=steps, log_every=log_every, sample_every=sample_every,
+                     checkpoint_every=checkpoint_every)
+    distributed.check_ready(models, optimizers)
+    main = distributed.current().is_main  # rank 0 (a plain run's only process) logs and writes
     device = next(next(iter(models.values())).parameters()).device
     use_amp = device.type == "cuda" if mixed_precision is None else mixed_precision
     ctx = StepContext(device, mixed_precision_dtype(device) if use_amp else None, optimizers)
     history = History()
-    if checkpoint is not None and Path(checkpoint).exists():
-        ctx.step = _restore(load_checkpoint(checkpoint), models, optimizers, ctx.scalers, history)
-    saved_step = ctx.step if checkpoint is not None and Path(checkpoint).exists() else None
-    logger = TensorBoardLogger(log_dir) if log_dir is not None else None
+    recorded = checkpoint_files.run_settings(settings, optimizers)
+    saved_step = _resume(checkpoint, models, optimizers, ctx, history, recorded, allow_changed_settings)
+    if saved_step is not None and saved_step >= steps and main:
+        print(f"{checkpoint} already holds {saved_step} steps of the {steps} asked for: nothing is trained, the "
+              "networks and history are the checkpoint's (delete it to train again)")
+    logger = TensorBoardLogger(log_dir) if log_dir is not None and main else None
     for model in models.values():
         model.train()
 
     pending: list[tuple[int, dict[str, torch.Tensor]]] = []
 
     def flush() -> None:
-        """Move pending losses into the history, checking that they are finite."""
-        for step, values in pending:
+        """Move pending losses (averaged over the ranks) into the history, checking that they are finite."""
+        if pending:
+            distributed.check_same_weights(models, pending[-1][0])
+        for (step, _), values in zip(pending, distributed.mean_over_ranks([values for _, values in pending])):
             history.steps.append(step)
             for name, value in values.items():
                 value = float(value)
@@ -248,11 +276,11 @@ def train(
 
     start = time.monotonic()
     last_save = start
-    bar = tqdm(total=steps, initial=min(ctx.step, steps), disable=not progress, desc="training")
+    bar = tqdm(total=steps, initial=min(ctx.step, steps), disable=not progress or not main, desc="training")
     history.stopped_by = "steps"
     try:
         while ctx.step < steps:
-            if max_seconds is not None and time.monotonic() - start > max_seconds:
+            if max_seconds is not None and distributed.agree(time.monotonic() - start > max_seconds):
                 history.stopped_by = "time"
                 break
             losses = step_fn(ctx)
@@ -260,18 +288,19 @@ def train(
             pending.append((ctx.step, {k: torch.as_tensor(v).detach() for k, v in losses.items()}))
             if ctx.step % log_every == 0:
                 flush()
-            if sample_fn is not None and ctx.step % sample_every == 0:
+            if sample_fn is not None and ctx.step % sample_every == 0 and main:
                 _take_sample(sample_fn, ctx.step, history, logger)
-            due = ctx.step % checkpoint_every == 0 or time.monotonic() - last_save > checkpoint_seconds
-            if checkpoint is not None and due:
+            if checkpoint is not None and (ctx.step % checkpoint_every == 0
+                                           or distributed.agree(time.monotonic() - last_save > checkpoint_seconds)):
                 flush()
-                _save(checkpoint, ctx, models, optimizers, history, time.monotonic() - start)
+                _save(checkpoint, ctx, models, optimizers, history, time.monotonic() - start, recorded)
                 saved_step, last_save = ctx.step, time.monotonic()
             bar.update(1)
         flush()
     except KeyboardInterrupt:
         where = f"the checkpoint of step {saved_step} is kept at {checkpoint}" if saved_step is not None else "no checkpoint was kept"
-        print(f"Interrupted at step {ctx.step}; {where}. Run the cell again to resume.")
+        if main:
+            print(f"Interrupted at step {ctx.step}; {where}. Run the cell again to resume.")
         raise
     finally:
         bar.close()
@@ -279,7 +308,8 @@ def train(
             logger.close()
     elapsed = time.monotonic() - start
     if checkpoint is not None and ctx.step != saved_step:
-        _save(checkpoint, ctx, models, optimizers, history, elapsed)
+        _save(checkpoint, ctx, models, optimizers, history, elapsed, recorded)
+    distributed.barrier()  # every rank returns once rank 0 has written
     history.seconds += elapsed
     return history
 
@@ -295,63 +325,78 @@ def _take_sample(sample_fn, step: int, history: History, logger: TensorBoardLogg
 # --- checkpoints ------------------------------------------------------------------------------
 
 
-def save_checkpoint(path: str | os.PathLike, state: dict) -> None:
-    """Write ``state`` with ``torch.save`` atomically: to a temporary file, then ``os.replace``.
-
-    A crash mid-write leaves the previous checkpoint untouched.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(state, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def load_checkpoint(path: str | os.PathLike) -> dict:
-    """Read a checkpoint written by :func:`train`, with a clear error if it is not one."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no checkpoint at {path}")
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:
-        reason = (str(error).splitlines() or [type(error).__name__])[0][:120]
-        raise ValueError(f"{path} is not a readable checkpoint ({reason}); delete it to start over") from error
-    if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"{path} is not a vgan-course checkpoint (expected format {CHECKPOINT_FORMAT!r})")
-    return state
-
-
 def _all_finite(models: dict[str, nn.Module]) -> bool:
     return all(bool(torch.isfinite(p).all()) for m in models.values() for p in m.parameters())
 
 
-def _save(path, ctx: StepContext, models, optimizers, history: History, elapsed: float) -> None:
-    if not _all_finite(models):
+def _save(path, ctx: StepContext, models, optimizers, history: History, elapsed: float, settings: dict) -> None:
+    """Every rank calls it (each sends its random state); rank 0 writes."""
+    if not _all_finite(models):  # the weights are the same on every rank, so is the verdict
         raise TrainingDiverged(f"a weight became NaN/Inf by step {ctx.step}; the checkpoint at {path} was not overwritten")
+    rng_by_rank = distributed.gather(_rng_state())
+    world = distributed.current()
+    if not world.is_main:
+        return
     state = {
         "format": CHECKPOINT_FORMAT,
         "step": ctx.step,
         "models": {name: m.state_dict() for name, m in models.items()},
         "optimizers": {name: o.state_dict() for name, o in optimizers.items()},
         "scalers": {name: s.state_dict() for name, s in ctx.scalers.items()},
-        "rng": _rng_state(),
+        "rng": rng_by_rank[0],
+        "processes": world.size,
+        **({"rng_by_rank": rng_by_rank} if world.is_distributed else {}),
         "history": {**history.to_dict(), "seconds": history.seconds + elapsed},
+        "settings": settings,
     }
     save_checkpoint(path, state)
 
 
-def _restore(state: dict, models, optimizers, scalers, history: History) -> int:
+def _resume(checkpoint, models, optimizers, ctx: StepContext, history: History, settings: dict,
+            allow_changed_settings: bool) -> int | None:
+    """Continue from ``checkpoint`` if it exists (rank 0 reads it, every rank gets it), after checking
+    that it fits (:func:`vgan_course.checkpoint_files.check_resumable`); its step, or ``None``."""
+    if checkpoint is None:
+        return None
+    if distributed.current().is_main:
+        for stale in checkpoint_files.remove_stale_temporary_files(checkpoint):
+            print(f"removed {stale}, left behind by an interrupted save")
+    state = distributed.from_main(lambda: load_checkpoint(checkpoint) if Path(checkpoint).exists() else None)
+    if state is None:
+        return None
     missing = (set(models) - set(state["models"])) | (set(optimizers) - set(state["optimizers"]))
     if missing:
-        raise ValueError(f"the checkpoint has no entry for {sorted(missing)}; it was written by another setup")
+        raise CheckpointError(f"{checkpoint} has no entry for {sorted(missing)}; it was written by another setup")
+    changed = checkpoint_files.check_resumable(checkpoint, state, models, settings, allow_changed_settings)
+    hyper = {name: [{k: v for k, v in group.items() if k != "params"} for group in o.param_groups]
+             for name, o in optimizers.items()}
+    ctx.step = _restore(state, models, optimizers, ctx.scalers, history)
+    if changed:  # allowed: the new hyper-parameters replace the saved ones that loading brought back
+        for name, optimizer in optimizers.items():
+            for group, new in zip(optimizer.param_groups, hyper[name]):
+                group.update({k: v for k, v in new.items() if not (k == "lr" and "initial_lr" in group)})
+        if distributed.current().is_main:
+            print(f"resuming {checkpoint} at step {ctx.step} with changed settings: " + "; ".join(changed))
+    return ctx.step
+
+
+def _check_arguments(step_fn, models, optimizers, **counts: int) -> None:
+    """What :func:`train` is given: a step function, networks with parameters, optimizers, counts."""
+    if not callable(step_fn):
+        raise ValueError(f"step_fn must be a function of the step context, got {type(step_fn).__name__}")
+    if not models or not optimizers:
+        raise ValueError("train() needs at least one model and one optimizer")
+    for name, model in models.items():
+        if not isinstance(model, nn.Module) or next(model.parameters(), None) is None:
+            raise ValueError(f"models[{name!r}] must be a network with parameters, got a {type(model).__name__} without any")
+    for name, optimizer in optimizers.items():
+        if not isinstance(optimizer, torch.optim.Optimizer):
+            raise ValueError(f"optimizers[{name!r}] must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+    for name, value in counts.items():
+        check_positive_int(value, name, minimum=0 if name == "steps" else 1)
+
+
+def _restore(state: dict, models, optimizers, scalers, history: History) -> int:
     for name, model in models.items():
         model.load_state_dict(state["models"][name])
     for name, optimizer in optimizers.items():
@@ -359,11 +404,23 @@ def _restore(state: dict, models, optimizers, scalers, history: History) -> int:
     for name, scaler in scalers.items():
         if name in state["scalers"]:
             scaler.load_state_dict(state["scalers"][name])
-    _set_rng_state(state["rng"])
+    _restore_rng(state)
     saved = state["history"]
     history.steps, history.metrics = list(saved["steps"]), {k: list(v) for k, v in saved["metrics"].items()}
     history.samples, history.seconds = list(saved["samples"]), float(saved["seconds"])
     return int(state["step"])
+
+
+def _restore_rng(state: dict) -> None:
+    """Each rank's random state, when as many processes resume as wrote the checkpoint. Otherwise
+    N states cannot be dealt to M ranks: each rank keeps the seed it was given
+    (:func:`vgan_course.distributed.rank_seed`), and rank 0 says so."""
+    world, wrote = distributed.current(), int(state.get("processes", 1))
+    if wrote == world.size:
+        _set_rng_state(state["rng_by_rank"][world.rank] if world.is_distributed else state["rng"])
+    elif world.is_main:
+        print(f"resuming at step {state['step']} on {world.size} process(es) a checkpoint written by {wrote}: "
+              "each process keeps its own seed (random states do not carry over to another process count)")
 
 
 def _rng_state() -> dict:
@@ -373,8 +430,15 @@ def _rng_state() -> dict:
         "python": [version, list(mt_state), gauss],
         "numpy": [kind, torch.from_numpy(keys.astype(np.int64)), int(pos), int(has_gauss), float(cached)],
         "torch": torch.get_rng_state(),
-        "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+        "cuda": _cuda_rng_states(),
     }
+
+
+def _cuda_rng_states() -> list[torch.Tensor]:
+    """Every GPU's random state; a rank of a distributed run keeps only its own GPU's."""
+    if not torch.cuda.is_available():
+        return []
+    return [torch.cuda.get_rng_state()] if distributed.current().is_distributed else torch.cuda.get_rng_state_all()
 
 
 def _set_rng_state(state: dict) -> None:
@@ -384,7 +448,10 @@ def _set_rng_state(state: dict) -> None:
     np.random.set_state((kind, keys.numpy().astype(np.uint32), pos, has_gauss, cached))
     torch.set_rng_state(state["torch"])
     if state["cuda"] and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["cuda"])
+        if distributed.current().is_distributed:
+            torch.cuda.set_rng_state(state["cuda"][0])  # this rank's GPU
+        else:
+            torch.cuda.set_rng_state_all(state["cuda"])
 
 
 def load_models(path: str | os.PathLike, models: dict[str, nn.Module]) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+from fractions import Fraction
 from pathlib import Path
 from typing import Callable
 
@@ -18,14 +19,16 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from .checks import check_images, check_video
+from .checks import check_finite, check_images, check_positive, check_positive_int, check_range, check_shape, check_tensor, check_video
 
 
 def image_grid(images: torch.Tensor, nrow: int = 8, pad: int = 1) -> torch.Tensor:
     """Tile images ``(n, c, h, w)`` into one image ``(c, rows*(h+pad)-pad, nrow*(w+pad)-pad)``."""
     check_images(images)
+    check_positive_int(nrow, "nrow")
+    check_positive_int(pad, "pad", minimum=0)
     n, c, h, w = images.shape
-    nrow = max(1, min(nrow, n))
+    nrow = min(nrow, n)
     rows = -(-n // nrow)
     grid = images.new_full((c, rows * (h + pad) - pad, nrow * (w + pad) - pad), -1.0)
     for i in range(n):
@@ -42,6 +45,7 @@ def film_strip(clip: torch.Tensor, pad: int = 1) -> torch.Tensor:
 
 def to_numpy_image(image: torch.Tensor) -> np.ndarray:
     """``(c, h, w)`` in [-1, 1] -> ``(h, w, c)`` uint8 (grey images get 3 equal channels)."""
+    check_finite(check_shape(image, "image", ("channels", "height", "width")), "image")
     image = ((image.detach().float().cpu().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
     if image.shape[0] == 1:
         image = image.expand(3, -1, -1)
@@ -49,8 +53,8 @@ def to_numpy_image(image: torch.Tensor) -> np.ndarray:
 
 
 def show_images(images: torch.Tensor, nrow: int = 8, title: str | None = None, ax: plt.Axes | None = None, scale: float = 0.6):
-    """Plot a grid of images ``(n, c, h, w)``; returns the matplotlib axes."""
-    grid = image_grid(images, nrow)
+    """Plot a grid of images ``(n, c, h, w)`` in [-1, 1]; returns the matplotlib axes."""
+    grid = image_grid(check_range(check_images(images), "images"), nrow)
     if ax is None:
         _, ax = plt.subplots(figsize=(scale * grid.shape[2] / 16, scale * grid.shape[1] / 16))
     ax.imshow(to_numpy_image(grid), interpolation="nearest")
@@ -62,7 +66,7 @@ def show_images(images: torch.Tensor, nrow: int = 8, title: str | None = None, a
 
 def show_film_strips(video: torch.Tensor, title: str | None = None, scale: float = 0.6):
     """Plot each clip of ``(b, t, c, h, w)`` as one row of frames; returns the axes."""
-    check_video(video)
+    check_range(check_video(video), "video")
     rows = torch.stack([film_strip(clip) for clip in video])  # (b, c, h, t*(w+1)-1)
     return show_images(rows, nrow=1, title=title, scale=scale)
 
@@ -75,7 +79,7 @@ def plot_points(samples: torch.Tensor, data: torch.Tensor | None = None, means: 
     if data is not None:
         d = data.detach().cpu()
         ax.scatter(d[:, 0], d[:, 1], s=2, c="tab:gray", alpha=0.3, label="data")
-    s = samples.detach().cpu()
+    s = check_finite(check_shape(samples, "samples", ("n", 2)), "samples").detach().cpu()
     ax.scatter(s[:, 0], s[:, 1], s=2, c="tab:orange", alpha=0.6, label="generated")
     if means is not None:
         ax.scatter(means[:, 0].cpu(), means[:, 1].cpu(), marker="x", c="k", s=20, label="modes")
@@ -93,9 +97,11 @@ def plot_points(samples: torch.Tensor, data: torch.Tensor | None = None, means: 
 
 def _frames(video: torch.Tensor, scale: int, ncol: int = 8) -> list[np.ndarray]:
     """``(t, c, h, w)`` or ``(b, t, c, h, w)`` -> list of ``(H, W, 3)`` uint8 frames, clips tiled."""
-    if video.dim() == 4:
+    if isinstance(video, torch.Tensor) and video.dim() == 4:
         video = video[None]
-    check_video(video)
+    check_range(check_video(video), "video")
+    check_positive_int(scale, "scale")
+    check_positive_int(ncol, "ncol")
     b, t, c, h, w = video.shape
     video = video.detach().float().cpu()
     if scale > 1:
@@ -106,6 +112,7 @@ def _frames(video: torch.Tensor, scale: int, ncol: int = 8) -> list[np.ndarray]:
 
 def gif_bytes(video: torch.Tensor, fps: float = 8, scale: int = 3, ncol: int = 8) -> bytes:
     """An endlessly looping animated GIF of a clip or a batch of clips (tiled side by side)."""
+    check_positive(fps, "fps")
     frames = [Image.fromarray(f) for f in _frames(video, scale, ncol)]
     buffer = io.BytesIO()
     frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:],
@@ -133,17 +140,18 @@ def save_gif(video: torch.Tensor, path: str | os.PathLike, fps: float = 8, scale
     return path
 
 
-def save_mp4(video: torch.Tensor, path: str | os.PathLike, fps: int = 8, scale: int = 4, ncol: int = 8) -> Path:
+def save_mp4(video: torch.Tensor, path: str | os.PathLike, fps: float = 8, scale: int = 4, ncol: int = 8) -> Path:
     """Write an H.264 MP4 (yuv420p, plays everywhere) with PyAV; returns the path."""
     import av
 
+    rate = Fraction(check_positive(fps, "fps")).limit_denominator(1001)  # 29.97 fps is 30000/1001
     frames = _frames(video, scale, ncol)
     height, width = frames[0].shape[:2]
     even = [np.pad(f, ((0, height % 2), (0, width % 2), (0, 0))) for f in frames]  # yuv420p needs even sizes
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), mode="w") as container:
-        stream = container.add_stream("libx264", rate=int(fps))
+        stream = container.add_stream("libx264", rate=rate)
         stream.height, stream.width = even[0].shape[:2]
         stream.pix_fmt = "yuv420p"
         for frame in even:
@@ -164,6 +172,8 @@ def format_table(rows: dict[str, dict[str, float]], columns: dict[str, str], dig
         value = row.get(key)
         return "" if value is None else value if isinstance(value, str) else f"{value:.{digits}g}"
 
+    if not columns:
+        raise ValueError("columns is empty: map at least one key of the rows to a heading")
     names = list(rows)
     widths = [max(len(columns[k]), *(len(cell(r, k)) for r in rows.values())) for k in columns]
     first = max([len(n) for n in names] + [1])
@@ -178,9 +188,12 @@ def save_labelled_strips(rows: dict[str, torch.Tensor], path: str | os.PathLike,
     ``(T, C, H, W)`` in [-1, 1] (grey or RGB; rows may differ in size). For the results page."""
     from PIL import ImageDraw
 
+    check_positive_int(scale, "scale")
+    if not rows:
+        raise ValueError("rows is empty: give at least one label -> frames (T, C, H, W)")
     strips = []
     for label, frames in rows.items():
-        check_images(frames, f"rows[{label!r}]")
+        check_range(check_images(frames, f"rows[{label!r}]"), f"rows[{label!r}]")
         strip = to_numpy_image(film_strip(frames.expand(-1, 3, -1, -1) if frames.shape[1] == 1 else frames, pad=1))
         strips.append((label, Image.fromarray(strip).resize((strip.shape[1] * scale, strip.shape[0] * scale), Image.NEAREST)))
     label_width, gap = 170, 4
@@ -203,6 +216,8 @@ def interpolation_strip(render: Callable[[torch.Tensor], torch.Tensor], z0: torc
 
     ``render`` maps latents ``(n, z_dim)`` to images ``(n, c, h, w)``; returns those images.
     """
+    check_positive_int(n, "n", minimum=2)
+    _check_endpoints(z0, z1)
     alphas = torch.linspace(0, 1, n, device=z0.device)[:, None]
     with torch.no_grad():
         return render((1 - alphas) * z0 + alphas * z1)
@@ -214,6 +229,8 @@ def interpolation_slider(render: Callable[[torch.Tensor], torch.Tensor], z0: tor
     Front-ends without widget support show the slider's text fallback; the lesson shows a
     static :func:`interpolation_strip` next to it, so nothing depends on the slider.
     """
+    _check_endpoints(z0, z1)
+    check_positive_int(steps, "steps")
     try:
         import ipywidgets as widgets
     except ImportError:
@@ -237,6 +254,13 @@ def interpolation_slider(render: Callable[[torch.Tensor], torch.Tensor], z0: tor
     return widgets.VBox([slider, output])
 
 
+def _check_endpoints(z0: torch.Tensor, z1: torch.Tensor) -> None:
+    check_finite(check_tensor(z0, "z0"), "z0")
+    check_finite(check_tensor(z1, "z1"), "z1")
+    if z0.shape != z1.shape:
+        raise ValueError(f"z0 and z1 must have one shape (z_dim,), got {tuple(z0.shape)} and {tuple(z1.shape)}")
+
+
 # --- content and motion ---------------------------------------------------------------------------
 
 
@@ -246,6 +270,12 @@ def content_motion_explorer(G, seed: int = 0, fps: float = 8, scale: int = 4):
     ``G`` is a :class:`vgan_course.models.MoCoGANGenerator`. Returns an ipywidgets box, or
     ``None`` where widgets are unavailable (the lesson shows a static grid beside it).
     """
+    from .models import MoCoGANGenerator
+
+    if not isinstance(G, MoCoGANGenerator):
+        raise ValueError(f"content_motion_explorer needs a MoCoGANGenerator, got {type(G).__name__}")
+    check_positive(fps, "fps")
+    check_positive_int(scale, "scale")
     try:
         import ipywidgets as widgets
     except ImportError:
@@ -271,8 +301,9 @@ def content_motion_explorer(G, seed: int = 0, fps: float = 8, scale: int = 4):
             draw()
         return on_click
 
-    new_content = widgets.Button(description="new content (same motion)")
-    new_motion = widgets.Button(description="new motion (same content)")
+    fit_label = widgets.Layout(width="auto")  # the default width (148 px) cuts these labels off
+    new_content = widgets.Button(description="new content (same motion)", layout=fit_label)
+    new_motion = widgets.Button(description="new motion (same content)", layout=fit_label)
     new_content.on_click(resample("content"))
     new_motion.on_click(resample("motion_noise"))
     G.eval()

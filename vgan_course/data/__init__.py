@@ -30,7 +30,7 @@ from .flow import estimate_flow, motion_boundary_mask, occlusion_mask, texture_m
 from .pairs import TRAIN_FRAMES, VideoPair, carphone_pair, random_patch_clips
 from .mixtures import GaussianMixture2D, grid_of_gaussians, ring_of_gaussians
 from .moving import SHAPE_NAMES, Clips, digit_clips, moving_digits, moving_shapes
-from .footage import random_crop_clips, style_footage, trusted_flow, unpaired_footage_clips
+from .footage import poster_look, random_crop_clips, style_footage, trusted_flow, unpaired_footage_clips
 from .scenes import DAMAGE, backgrounds, damaged_scene_clips, low_resolution_flow, still_scene_clips
 from .styles import StyledClips, two_style_clips, unpaired_style_clips
 from .video_files import SAMPLE_VIDEOS, cut_clips, read_video, sample_video
@@ -57,7 +57,7 @@ __all__ = [
     "ring_of_gaussians",
     "sample_video",
     "DAMAGE", "backgrounds", "damaged_scene_clips", "low_resolution_flow", "still_scene_clips",
-    "random_crop_clips", "style_footage", "trusted_flow", "unpaired_footage_clips",
+    "poster_look", "random_crop_clips", "style_footage", "trusted_flow", "unpaired_footage_clips",
     "two_style_clips", "unpaired_style_clips",
     "warp",
 ]

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..checks import check_positive_int, check_range, check_video
+from ..checks import check_non_negative, check_positive_int, check_range, check_video
 
 FACTORS = (2, 4)  # the resolution factors of downsample / upsample_bicubic
 
@@ -36,7 +36,7 @@ def add_noise(clips: torch.Tensor, sigma: float, generator: torch.Generator | No
     (the CPU when ``None``) and moved to the clips', so a seed gives the same noise everywhere.
     """
     video, single = _batch(clips)
-    _check_non_negative(sigma, "sigma")
+    check_non_negative(sigma, "sigma")
     noise = torch.randn(video.shape, generator=generator, device=_random_device(generator), dtype=video.dtype)
     return _unbatch((video + sigma * noise.to(video.device)).clamp(-1, 1), single)
 
@@ -48,7 +48,7 @@ def blur(clips: torch.Tensor, sigma: float) -> torch.Tensor:
     in [-1, 1]. The radius must be smaller than the frame's height and width.
     """
     video, single = _batch(clips)
-    _check_non_negative(sigma, "sigma")
+    check_non_negative(sigma, "sigma")
     if sigma == 0:
         raise ValueError("sigma must be > 0 (sigma = 0 would be no blur at all)")
     radius = math.ceil(3 * sigma)
@@ -252,11 +252,6 @@ def _unbatch(video: torch.Tensor, single: bool) -> torch.Tensor:
 
 def _random_device(generator: torch.Generator | None) -> torch.device:
     return generator.device if generator is not None else torch.device("cpu")
-
-
-def _check_non_negative(value: float, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0 or math.isinf(value):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
 
 
 def _check_factor(factor: int) -> None:

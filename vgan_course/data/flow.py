@@ -7,7 +7,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..checks import check_images
+from ..checks import check_finite, check_images, check_positive, check_positive_int, check_range, check_same_device
 
 
 def warp(frame: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:
@@ -28,6 +28,13 @@ def warp(frame: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:
     check_images(flow, "flow", channels=2)
     if flow.shape[0] != frame.shape[0] or flow.shape[-2:] != frame.shape[-2:]:
         raise ValueError(f"flow must have shape ({frame.shape[0]}, 2, {frame.shape[2]}, {frame.shape[3]}), got {tuple(flow.shape)}")
+    check_same_device(("frame", frame), ("flow", flow))
+    check_finite(flow, "flow")  # a NaN flow would sample the border and look like a number
+    return _warp(frame, flow)
+
+
+def _warp(frame: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:
+    """:func:`warp` without its checks, for callers that checked their input once (no sync per frame)."""
     n, _, h, w = frame.shape
     ys, xs = torch.meshgrid(torch.arange(h, device=frame.device, dtype=frame.dtype) + 0.5,
                             torch.arange(w, device=frame.device, dtype=frame.dtype) + 0.5, indexing="ij")
@@ -56,8 +63,10 @@ def estimate_flow(frame_a: torch.Tensor, frame_b: torch.Tensor, *, levels: int =
     """
     import cv2
 
-    check_images(frame_a, "frame_a")
-    check_images(frame_b, "frame_b")
+    check_range(check_images(frame_a, "frame_a"), "frame_a")
+    check_range(check_images(frame_b, "frame_b"), "frame_b")
+    for value, name in ((levels, "levels"), (window, "window"), (iterations, "iterations")):
+        check_positive_int(value, name)
     if frame_a.shape != frame_b.shape:
         raise ValueError(f"frame_a and frame_b must have the same shape, got {tuple(frame_a.shape)} and {tuple(frame_b.shape)}")
     to_grey = lambda x: ((x.detach().float().mean(dim=1) + 1) * 127.5).clamp(0, 255).round().byte().cpu().numpy()
@@ -91,9 +100,12 @@ def occlusion_mask(forward: torch.Tensor, backward: torch.Tensor, *, motion_boun
     """
     check_images(forward, "forward", channels=2)
     check_images(backward, "backward", channels=2)
+    check_same_device(("forward", forward), ("backward", backward))
+    check_finite(forward, "forward")
+    check_finite(backward, "backward")
     if forward.shape != backward.shape:
         raise ValueError(f"forward and backward flows must have the same shape, got {tuple(forward.shape)} and {tuple(backward.shape)}")
-    back = warp(backward, forward)  # w_b at x + w
+    back = _warp(backward, forward)  # w_b at x + w (both checked above)
     mismatch = (forward + back).pow(2).sum(dim=1, keepdim=True)
     scale = forward.pow(2).sum(dim=1, keepdim=True) + back.pow(2).sum(dim=1, keepdim=True)
     visible = mismatch <= 0.01 * scale + 0.5
@@ -111,7 +123,7 @@ def motion_boundary_mask(flow: torch.Tensor) -> torch.Tensor:
     axis, 0 on the last column and row), as in Lai et al.'s released ``compute_flow_gradients``.
     Returns ``(n, 1, h, w)`` of 0/1.
     """
-    check_images(flow, "flow", channels=2)
+    check_finite(check_images(flow, "flow", channels=2), "flow")
     along_x = torch.zeros_like(flow)
     along_y = torch.zeros_like(flow)
     along_x[..., :, :-1] = flow[..., :, :-1] - flow[..., :, 1:]
@@ -128,7 +140,10 @@ def texture_mask(frames: torch.Tensor, threshold: float = 1e-3, window: int = 5)
     neighbours. A pixel counts as textured where the mean squared grey-level gradient over a
     ``window`` x ``window`` neighbourhood exceeds ``threshold``. Returns ``(n, 1, h, w)`` of 0/1.
     """
-    check_images(frames, "frames")
+    check_range(check_images(frames, "frames"), "frames")
+    check_positive(threshold, "threshold")
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1 or window % 2 == 0:
+        raise ValueError(f"window must be an odd integer >= 1 (centred on each pixel), got {window!r}")
     grey = frames.detach().float().mean(dim=1, keepdim=True)
     dx = F.pad(grey[..., :, 2:] - grey[..., :, :-2], (1, 1)) / 2  # central differences, 0 at the border
     dy = F.pad(grey[..., 2:, :] - grey[..., :-2, :], (0, 0, 1, 1)) / 2

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..checks import check_positive_int
+from ..checks import check_positive, check_positive_int
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ def ring_of_gaussians(n_modes: int = 8, radius: float = 2.0, std: float = 0.02) 
     would put the last mode on top of the first and leave only ``n - 1`` distinct modes.)
     """
     check_positive_int(n_modes, "n_modes", minimum=2)
+    check_positive(radius, "radius")
+    check_positive(std, "std")
     angles = 2 * math.pi * torch.arange(n_modes, dtype=torch.float32) / n_modes
     means = radius * torch.stack([angles.cos(), angles.sin()], dim=1)
     return GaussianMixture2D(means, std, f"ring of {n_modes}")
@@ -54,6 +56,8 @@ def ring_of_gaussians(n_modes: int = 8, radius: float = 2.0, std: float = 0.02) 
 def grid_of_gaussians(side: int = 5, spacing: float = 2.0, std: float = 0.05) -> GaussianMixture2D:
     """A ``side x side`` grid of Gaussians centred on the origin (the 25-mode benchmark of VEEGAN)."""
     check_positive_int(side, "side", minimum=2)
+    check_positive(spacing, "spacing")
+    check_positive(std, "std")
     ticks = (torch.arange(side, dtype=torch.float32) - (side - 1) / 2) * spacing
     xs, ys = torch.meshgrid(ticks, ticks, indexing="xy")
     means = torch.stack([xs.flatten(), ys.flatten()], dim=1)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from ..checks import check_positive_int, check_range
+from ..checks import check_positive_int, check_range, check_tensor
 from .digits import digit_sprites
 
 SHAPE_NAMES = ("circle", "square", "triangle")
@@ -133,6 +133,7 @@ def moving_shapes(
     alpha = _shape_alpha(kinds, positions, radius, size)  # (B, T, K, H, W)
     canvas = torch.zeros(batch_size, n_frames, 3, size, size, device=device)
     if background is not None:
+        check_tensor(background, "background")
         if background.shape != (batch_size, 3, size, size):
             raise ValueError(f"background must be ({batch_size}, 3, {size}, {size}), got {tuple(background.shape)}")
         check_range(background, "background")

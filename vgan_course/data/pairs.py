@@ -49,6 +49,8 @@ def random_patch_clips(pair: VideoPair, n: int, length: int = 3, patch: int = 32
     """``n`` aligned clips of ``length`` consecutive frames, each one random ``patch`` x ``patch`` crop:
     ``{"low": (n, length, c, patch, patch), "high": (n, length, c, patch, patch)}`` (degraded, clean)."""
     check_positive_int(n, "n")
+    check_positive_int(length, "length")
+    check_positive_int(patch, "patch")
     T, _, h, w = pair.clean.shape
     if length > T or patch > min(h, w):
         raise ValueError(f"need length <= {T} frames and patch <= {min(h, w)} pixels, got {length} and {patch}")

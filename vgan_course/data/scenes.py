@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import torch
 
+from ..checks import check_finite, check_positive_int, check_video
 from .degradations import Degradation, degrade
 from .moving import Clips, moving_shapes
 from .video_files import read_video, sample_video
@@ -42,7 +43,8 @@ def still_scene_clips(n: int, n_frames: int, split: str = "train", size: int = 3
     """``n`` clips ``(n, n_frames, 3, size, size)``: one moving shape over a random ``size`` crop of a
     random background picture, with the exact flow (0 on the background) and the shape's
     ``foreground`` mask. ``size`` at most 64; ``speed`` in pixels per frame."""
-    if not 16 <= size <= 64:
+    check_positive_int(n, "n")
+    if isinstance(size, bool) or not isinstance(size, int) or not 16 <= size <= 64:
         raise ValueError(f"size must be between 16 and 64, got {size}")
     pictures = backgrounds(split)
     which = torch.randint(len(pictures), (n,), generator=generator)
@@ -70,5 +72,9 @@ def damaged_scene_clips(n: int, n_frames: int, split: str = "train",
 def low_resolution_flow(flow: torch.Tensor, factor: int = DAMAGE_FACTOR) -> torch.Tensor:
     """A flow field ``(n, T, 2, H, W)`` at ``1 / factor`` of the size: averaged over ``factor`` squares,
     in low-resolution pixels."""
+    check_finite(check_video(flow, "flow", channels=2), "flow")
+    check_positive_int(factor, "factor")
+    if flow.shape[-2] % factor or flow.shape[-1] % factor:
+        raise ValueError(f"flow's height and width must be divisible by factor {factor}, got {tuple(flow.shape)}")
     small = torch.nn.functional.avg_pool2d(flow.flatten(0, 1), factor) / factor
     return small.unflatten(0, flow.shape[:2])

@@ -21,6 +21,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..checks import check_tensor
+
 SAMPLE_VIDEOS = {
     "carphone_pristine": "carphone_pristine.mp4",  # 176 x 144, a man on the phone in a car
     "carphone_distorted": "carphone_distorted.mp4",  # the same clip, heavily compressed
@@ -62,6 +64,8 @@ def read_video(path: str | os.PathLike, *, size: int | tuple[int, int] | None = 
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no video file at {path}")
+    if size is not None:
+        _check_size(size)
     if start < 0 or stride < 1 or (max_frames is not None and max_frames < 1):
         raise ValueError(f"need start >= 0, stride >= 1 and max_frames >= 1, got {start}, {stride}, {max_frames}")
     import av
@@ -101,10 +105,12 @@ def resize(video: torch.Tensor, size: int | tuple[int, int]) -> torch.Tensor:
 
     ``size`` is ``(H, W)``, or one int for the shorter side (the aspect ratio is kept).
     """
+    check_tensor(video, "video")
+    if video.dim() < 3:
+        raise ValueError(f"video must be frames (..., channels, height, width), got shape {tuple(video.shape)}")
     h, w = video.shape[-2:]
+    _check_size(size)
     if isinstance(size, int):
-        if size < 1:
-            raise ValueError(f"size must be positive, got {size}")
         scale = size / min(h, w)
         size = (max(1, round(h * scale)), max(1, round(w * scale)))
     flat = video.reshape(-1, *video.shape[-3:])
@@ -114,9 +120,18 @@ def resize(video: torch.Tensor, size: int | tuple[int, int]) -> torch.Tensor:
     return out.reshape(*video.shape[:-2], *size)
 
 
+def _check_size(size: object) -> None:
+    """``size``: a positive int (the shorter side) or a pair of them ``(height, width)``."""
+    pair = isinstance(size, (tuple, list)) and len(size) == 2
+    for side in (size if pair else [size]):
+        if isinstance(side, bool) or not isinstance(side, int) or side < 1:
+            raise ValueError(f"size must be an integer >= 1 or a pair (height, width) of them, got {size!r}")
+
+
 def cut_clips(video: torch.Tensor, length: int, step: int | None = None) -> torch.Tensor:
     """Cut a long video ``(T, c, h, w)`` into clips ``(n, length, c, h, w)``, starting every ``step`` frames
     (default: ``length``, no overlap)."""
+    check_tensor(video, "video")
     step = length if step is None else step
     if video.dim() != 4 or length < 1 or step < 1 or len(video) < length:
         raise ValueError(f"need a video (time >= {length}, c, h, w) and length, step >= 1; "

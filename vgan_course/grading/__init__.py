@@ -1,12 +1,17 @@
 """Assignments and grading: from an instructor's solution notebook to a gradebook.
 
 - :mod:`.assignment`: reads a solution notebook (nbgrader markers and metadata) and releases
-  the student version (``vgan-course release``);
-- :mod:`.grader`: grades a folder of submissions into a CSV and feedback files
-  (``vgan-course grade``); the verdict is computed here, never in the process that ran
-  student code;
-- :mod:`.child`: the small program that runs one submission in its own process, behind
-  :mod:`.guard`, and sends back the values the hidden tests asked for.
+  the student version; :mod:`.student_tree`: everything students receive, in one folder;
+  :mod:`.generated`: generated notebooks are stamped, and an edited one is not overwritten;
+- :mod:`.grader`: grades a folder of submissions (``vgan-course grade``); the verdict is
+  computed there, never in the process that ran student code; :mod:`.submission` reads a
+  submission and builds the cells to run, :mod:`.compare` compares values;
+- :mod:`.runner` runs one notebook's cells in :mod:`.child`, inside :mod:`.sandbox`
+  (bubblewrap), and collects the :mod:`.channel` records it sends back;
+- :mod:`.gradebook`: the CSV and the feedback files, merged with what the instructor entered
+  by hand; :mod:`.commands`: the ``sync``, ``release`` and ``grade`` commands.
+
+The threat model and the instructor's walk-through are in ``docs/grading.md``.
 
 Hidden tests are written as *probes*: ``probe("name", lambda: f(inputs))`` records the value of
 the student's function on the grader's inputs. In a notebook (the instructor's solution under

@@ -145,9 +145,9 @@ def _calls(source: str, names: set[str]) -> bool:
     return any(re.search(rf"\b{re.escape(name)}\s*\(", source) for name in names)
 
 
-def write_release(assignment: Assignment, out_dir: Path) -> Path:
-    """Write the student version to ``out_dir/NAME.ipynb``; returns its path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{assignment.name}.ipynb"
-    target.write_text(nbformat.writes(release(assignment)) + "\n", encoding="utf-8")
-    return target
+def released_text(assignment: Assignment) -> str:
+    """The student version's file text, stamped as generated from the solution (:mod:`.generated`)."""
+    from .generated import stamped
+
+    return stamped(release(assignment), f"vgan-course release from {assignment.path.name}",
+                   lambda notebook: nbformat.writes(notebook) + "\n")

@@ -1,50 +1,33 @@
-"""The program that runs one submission: ``python -m vgan_course.grading.child JOB.json FD``.
+"""The program that runs one notebook's cells: ``python -m vgan_course.grading.child FD < JOB``.
 
-It executes the job's cells one by one in a fresh namespace, each under a time limit, and
-sends records through the pipe ``FD`` to the grader: which cell starts, which cell failed and
-why, and the value of every hidden-test probe. It never decides a grade: the grader compares
-the probe values with the solution's, in its own process.
+It reads the job (JSON: cells, per-cell seconds, resource limits) from its standard input, which
+it then closes, sets its resource limits, and executes the cells one by one in a fresh namespace,
+each under a CPU-time limit. Through the pipe ``FD`` it sends :mod:`.channel` records to the grader:
+which cell starts, which cell failed and why, and the value of every hidden-test probe. It never
+decides a grade: the grader compares the probe values with the solution's, in its own process.
 
-A record is a 4-byte big-endian length, then a ``torch.save`` of a dict of plain values
-(tensors, numbers, strings, lists, tuples, dicts), which the grader reads with
-``torch.load(weights_only=True)``: untrusted bytes cannot run code in the grader.
+The grader starts it inside the sandbox (:mod:`.sandbox`), so nothing here needs to defend
+itself: a submission may change anything in this process, and can still only send records.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
+import resource
 import signal
 import sys
 import traceback
 import zlib
 
-import torch
+STOPPED_AFTER_TIME_OUT = 124  # exit code: a cell went on after its time-out (it caught CellTimeout)
+RLIMITS = {"address_space": resource.RLIMIT_AS, "processes": resource.RLIMIT_NPROC,
+           "file_size": resource.RLIMIT_FSIZE, "cpu_seconds": resource.RLIMIT_CPU, "open_files": resource.RLIMIT_NOFILE}
 
 
 class CellTimeout(BaseException):  # not an Exception: `except Exception` in student code must not swallow it
-    """A cell ran past its time limit."""
-
-
-def plain(value, depth: int = 0):
-    """A copy of ``value`` made of tensors, numbers, strings, lists, tuples and dicts only."""
-    if depth > 20:
-        raise TypeError("the value is nested too deeply")
-    if isinstance(value, torch.Tensor):
-        return value.detach().cpu().clone()
-    if isinstance(value, torch.Size):
-        return tuple(value)
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if type(value).__module__ == "numpy":
-        return torch.as_tensor(value).clone() if hasattr(value, "shape") and value.shape else value.item()
-    if isinstance(value, (list, tuple)):
-        items = [plain(v, depth + 1) for v in value]
-        return items if isinstance(value, list) else tuple(items)
-    if isinstance(value, dict):
-        return {str(k): plain(v, depth + 1) for k, v in value.items()}
-    raise TypeError(f"a probe returned a {type(value).__name__}, which the grader cannot compare")
+    """A cell used more than its CPU time (a busy machine does not count against it; the wall
+    clock of the whole run, kept by the grader, catches a cell that sleeps)."""
 
 
 def probe_seed(name: str) -> int:
@@ -52,17 +35,33 @@ def probe_seed(name: str) -> int:
     return zlib.crc32(name.encode("utf-8"))
 
 
+def read_job() -> dict:
+    """The job on standard input; standard input is then ``/dev/null``."""
+    job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    return job
+
+
+def apply_limits(limits: dict[str, int]) -> None:
+    """Resource limits for this process and all it starts; too much output fails the write, not the run."""
+    for name, value in limits.items():
+        resource.setrlimit(RLIMITS[name], (value, value))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
 class Channel:
-    """Writes length-prefixed records to the grader's pipe (grabbed before student code runs)."""
+    """Writes records to the grader's pipe (its functions grabbed before student code runs)."""
 
     def __init__(self, fd: int):
-        self._fd, self._write, self._save = fd, os.write, torch.save
+        from .channel import pack
 
-    def send(self, **record) -> None:
-        buffer = io.BytesIO()
-        self._save(record, buffer)
-        payload = buffer.getvalue()
-        data = len(payload).to_bytes(4, "big") + payload
+        self._fd, self._write, self._pack = fd, os.write, pack
+
+    def send(self, kind: str, **fields) -> None:
+        data = self._pack(kind, **fields)
         try:
             while data:
                 data = data[self._write(self._fd, data):]
@@ -87,19 +86,14 @@ def _shell_stub():
     return Shell()
 
 
-def main(job_path: str, fd: int) -> None:
-    job = json.loads(open(job_path, encoding="utf-8").read())
-    channel = Channel(fd)
-    from IPython.core.inputtransformer2 import TransformerManager
-
+def run(job: dict, channel: Channel) -> None:
+    """Execute the job's cells, sending a record as each starts, fails, or probes a value."""
     import matplotlib
+    import torch
+    from IPython.core.inputtransformer2 import TransformerManager
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    import vgan_course.data  # noqa: F401  (loaded before the guard; students may use them)
-    import vgan_course.grading  # noqa: F401
-    from vgan_course.grading import guard
 
     transform = TransformerManager().transform_cell
     plt.show = lambda *args, **kwargs: None
@@ -109,36 +103,38 @@ def main(job_path: str, fd: int) -> None:
     def probe(name, compute):
         torch.manual_seed(probe_seed(current["part"] + "/" + name))
         try:
-            value, error = plain(compute()), None
+            channel.send("probe", part=current["part"], name=name, value=compute(), error=None)
         except BaseException as exc:  # noqa: BLE001 (a submission may raise anything)
             if isinstance(exc, CellTimeout):
                 raise
-            value, error = None, _error_text(exc)
-        channel.send(kind="probe", part=current["part"], name=name, value=value, error=error)
-        return None
+            channel.send("probe", part=current["part"], name=name, value=None, error=_error_text(exc))
 
     def on_alarm(signum, frame):
-        raise CellTimeout(f"the cell ran longer than {job['cell_seconds']} s (an endless loop?)")
+        current["alarms"] += 1
+        if current["alarms"] > 1:  # the time-out was caught and the cell went on: stop the whole run
+            os._exit(STOPPED_AFTER_TIME_OUT)
+        raise CellTimeout(f"the cell ran longer than {job['cell_seconds']:g} s of CPU time (an endless loop?)")
 
-    signal.signal(signal.SIGALRM, on_alarm)
-    guard.install(job["workdir"], job["protected"])
+    signal.signal(signal.SIGPROF, on_alarm)
     for index, cell in enumerate(job["cells"]):
-        current["part"] = cell.get("part")
-        channel.send(kind="start", index=index, role=cell["role"], part=cell.get("part"))
+        current.update(part=cell.get("part"), alarms=0)
+        channel.send("start", index=index, role=cell["role"], part=cell.get("part"))
         if cell["role"] == "hidden":
             namespace["probe"] = probe  # put back, whatever the submission did with the name
-        signal.setitimer(signal.ITIMER_REAL, job["cell_seconds"])
+        signal.setitimer(signal.ITIMER_PROF, job["cell_seconds"], job["cell_seconds"])
         try:
             exec(compile(transform(cell["source"]), f"<cell {index}: {cell['role']} {cell.get('part') or ''}>", "exec"), namespace)
         except BaseException as exc:  # noqa: BLE001
-            channel.send(kind="error", index=index, role=cell["role"], part=cell.get("part"), error=_error_text(exc))
+            channel.send("error", index=index, role=cell["role"], part=cell.get("part"), error=_error_text(exc))
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-    channel.send(kind="done")
+            signal.setitimer(signal.ITIMER_PROF, 0)
+    channel.send("done")
 
 
 if __name__ == "__main__":
     sys.setrecursionlimit(10_000)
-    main(sys.argv[1], int(sys.argv[2]))
+    job = read_job()
+    apply_limits(job["limits"])
+    run(job, Channel(int(sys.argv[1])))
     sys.stdout.flush()
     os._exit(0)  # skip interpreter teardown: nothing a submission registered runs after this

@@ -67,6 +67,8 @@ class Method:
     ``shipped``: the name of its shipped checkpoint, also its checkpoint's name in a run folder.
     ``better = (score, "lower" or "higher")``: the held-out score (of the lesson's ``score``) that
     decides whether a retrained network may replace the shipped one.
+    ``sample(network) -> clips (b, t, c, h, w)`` in [-1, 1]: what the kept network makes of fixed
+    inputs, shown in TensorBoard four times while it trains.
     """
 
     lesson: str
@@ -82,6 +84,7 @@ class Method:
     start: "Method | None" = None
     start_from: Callable[[Networks, dict], None] | None = None
     better: tuple[str, str] = ("", "")
+    sample: Callable[[nn.Module], torch.Tensor] | None = None
 
     def with_hyper(self, **changes: Any) -> "Method":
         """A copy with some of the paper's weights changed, e.g. ``method.with_hyper(mask_weight=1.0)``;

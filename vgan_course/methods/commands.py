@@ -5,6 +5,12 @@ the notebook's settings and step, into the run folder the notebook resumes from
 (``$VGAN_RUNS/<lesson>/<profile>-seed<N>``): on a GPU machine, train every method of a lesson
 side by side first (``--all --jobs 4``), then run the lesson, which finds them trained.
 
+On several GPUs or machines, ``torchrun`` starts one process per GPU and the same command trains
+one method data-parallel (lesson 07), with the notebook's settings (its batch split over the
+processes) and step::
+
+    torchrun --nproc_per_node=4 -m vgan_course.cli train 03_temporal_generators MoCoGAN --profile gpu
+
 ``vgan-course train-checkpoints NAME...`` retrains shipped networks from scratch and replaces
 them only when their held-out score is at least as good as the shipped one's (``--force``
 replaces anyway).
@@ -18,29 +24,43 @@ import sys
 from functools import partial
 from typing import Callable
 
-from .. import profiles, shipped
+from .. import distributed, profiles, shipped
 from . import Method, all_lessons, lesson
 from .training import ship, train_method
 
 
 def train_command(lesson_name: str, method_names: list[str], *, all_methods: bool, profile: str, seed: int,
                   jobs: int) -> int:
-    """``vgan-course train``: returns an exit code; every mistake is one line on stderr."""
+    """``vgan-course train``: returns an exit code; every mistake is one line on stderr.
+
+    Under torchrun every process runs it; the methods train one after another, each on all of them."""
     try:
         chosen = _choose(lesson_name, method_names, all_methods)
+        if jobs > 1 and distributed.launcher_world().is_distributed:
+            raise ValueError("--jobs trains methods side by side in separate processes; under torchrun every "
+                             "process trains the same method, so leave --jobs out")
     except ValueError as error:
         print(f"vgan-course train: {error}", file=sys.stderr)
         return 2
     os.environ["VGAN_PROFILE"], os.environ["VGAN_SEED"] = profile, str(seed)
     cfg = lesson(lesson_name).config(profile)
     run_dir = profiles.run_dir(lesson_name)
-    for start in {m.start.name: m.start for m in chosen if m.start is not None}.values():
-        train_method(start, cfg, run_dir=run_dir)  # shared starts first, once
-    if jobs <= 1 or len(chosen) == 1:
+    if jobs > 1 and len(chosen) > 1:
+        _train_starts(chosen, cfg, run_dir)
+        return _side_by_side(lesson_name, chosen, profile, seed, jobs)
+    with distributed.process_group(cfg.device) as world:  # a plain run: nothing to join
+        _train_starts(chosen, cfg, run_dir)
         for method in chosen:
-            print(train_method(method, cfg, run_dir=run_dir).describe(), flush=True)
-        return 0
-    return _side_by_side(lesson_name, chosen, profile, seed, jobs)
+            trained = train_method(method, cfg, run_dir=run_dir)
+            if world.is_main:
+                print(trained.describe(), flush=True)
+    return 0
+
+
+def _train_starts(chosen: list[Method], cfg, run_dir) -> None:
+    """Shared starts first, once."""
+    for start in {m.start.name: m.start for m in chosen if m.start is not None}.values():
+        train_method(start, cfg, run_dir=run_dir)
 
 
 def _choose(lesson_name: str, names: list[str], all_methods: bool) -> list[Method]:
@@ -74,9 +94,10 @@ def _side_by_side(lesson_name: str, chosen: list[Method], profile: str, seed: in
 
 def checkpoint_trainers() -> dict[str, Callable[[], tuple[dict, dict]]]:
     """Shipped checkpoint name -> trainer returning (state dict, held-out scores): the video metric's
-    feature network, lesson 06's moving-digit classifier, and every method of every lesson (not the starts other methods begin from:
-    those are trained again, once, by each shipping run)."""
-    trainers = {"video_features": _train_video_features, "moving_digit_classifier": _train_moving_digit_classifier}
+    feature network, the digit and style classifiers, lesson 06's moving-digit classifier, and every method
+    of every lesson (not the starts other methods begin from: those are trained again, once, by each shipping run)."""
+    trainers = {"video_features": _train_video_features, "digit_classifier": _train_digit_classifier,
+                "style_classifier": _train_style_classifier, "moving_digit_classifier": _train_moving_digit_classifier}
     for owner in all_lessons().values():
         starts = {method.start.name for method in owner.methods.values() if method.start is not None}
         trainers |= {method.shipped: partial(ship, method) for method in owner.methods.values() if method.name not in starts}
@@ -96,11 +117,35 @@ def _train_moving_digit_classifier() -> tuple[dict, dict]:
     return prompts.train_for_shipping()
 
 
+def _train_digit_classifier() -> tuple[dict, dict]:
+    from ..metrics import digits
+
+    model = digits.train_digit_classifier()
+    return model.state_dict(), {"accuracy": round(digits.classifier_accuracy(model), 4)}
+
+
+def _train_style_classifier() -> tuple[dict, dict]:
+    import torch
+
+    from ..data import two_style_clips
+    from ..metrics import style
+
+    model = style.train_style_classifier()
+    clips = two_style_clips(64, 4, style.SHIPPED_SIZE, split="test", generator=torch.Generator().manual_seed(0))
+    frames = clips.styled.flatten(0, 1)
+    with torch.no_grad():  # held out: B frames called B, plain frames and near misses called not-B
+        right = torch.cat([model(frames) > 0, model(clips.plain.flatten(0, 1)) <= 0,
+                           model(style.near_misses(frames, torch.Generator().manual_seed(1))) <= 0])
+    return model.state_dict(), {"accuracy": round(float(right.float().mean()), 4)}
+
+
 def _better(name: str) -> tuple[str, str]:
     if name == "video_features":
         return "clip_accuracy", "higher"
     if name == "moving_digit_classifier":
         return "held-out real clips both", "higher"
+    if name in ("digit_classifier", "style_classifier"):
+        return "accuracy", "higher"
     for owner in all_lessons().values():
         for method in owner.methods.values():
             if method.shipped == name:

@@ -109,7 +109,8 @@ def frame_gan_step(nets: dict[str, nn.Module], opts: dict[str, torch.optim.Optim
     random frames of each real clip (its image generator makes single frames)."""
     G = nets["G"]
     frames = lambda: models.sample_frames(real_batch(), cfg.frames_per_clip)  # noqa: E731
-    return train.gan_step(G.image, nets["D_image"], opts["G"], opts["D_image"], frames, G.z_dim)
+    one_frame = lambda z: G(z[:, None])[:, 0]  # noqa: E731  G.image(z) through G's own call, which DDP wraps
+    return train.gan_step(one_frame, nets["D_image"], opts["G"], opts["D_image"], frames, G.z_dim)
 
 
 SCENE_SPEED = (2.0, 3.0)  # pixels per frame at 32 x 32: fast enough that the still background shows through
@@ -148,7 +149,8 @@ def _method(name: str) -> Method:
     slug = name.lower().replace("without", "no").replace("-", "_").replace(" ", "_")
     return Method("03_temporal_generators", name, f"video_gan_{slug}", networks, optimizers, batches,
                   frame_gan_step if family == "frame" else video_gan_step, hyper, average_decay=0.99,
-                  better=("mask_overlap", "higher") if family == "vgan" else ("clip_fd", "lower"))
+                  better=("mask_overlap", "higher") if family == "vgan" else ("clip_fd", "lower"),
+                  sample=lambda G: models.sample_clips(G, 4, seed=0))
 
 
 def vgan_scores(G: nn.Module, n: int = 256, seed: int = 0) -> dict[str, float]:

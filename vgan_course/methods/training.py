@@ -23,7 +23,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from .. import shipped, train
+from .. import distributed, shipped, train
 from ..profiles import seed_everything
 from . import Method, StepFactory, Trained, lesson, settings_for
 
@@ -62,7 +62,11 @@ def train_method(method: Method, cfg: SimpleNamespace, *, run_dir: str | Path, s
     A method with a ``start`` first trains the start (once per run folder: a finished start is not
     trained again) and begins from its networks. The batches come from a generator seeded with
     ``cfg.seed`` (plus 1 after a start, so a method does not replay its start's batches).
-    TensorBoard logs go to ``run_dir/tensorboard/<method.shipped>``.
+    TensorBoard logs go to ``run_dir/tensorboard/<method.shipped>``: the losses, and what the kept
+    network makes (``method.sample``) four times along the run.
+
+    Under torchrun (``vgan-course train``, lesson 07) each rank takes ``cfg.batch / processes``
+    samples per step, its own seeds, and calls the networks through their DDP wrappers.
     """
     run_dir = Path(run_dir)
     checkpoint = run_dir / f"{method.shipped}.pt"
@@ -70,23 +74,48 @@ def train_method(method: Method, cfg: SimpleNamespace, *, run_dir: str | Path, s
     if method.start is not None and not checkpoint.exists():
         train_method(method.start, cfg, run_dir=run_dir, progress=progress)
         start_models = train.load_checkpoint(run_dir / f"{method.start.shipped}.pt")["models"]
-    settings = settings_for(method, cfg)
+    chosen = settings_for(method, cfg)
+    settings = distributed.for_this_rank(chosen)  # a plain run: unchanged
     seed_everything(settings.seed)
     nets = {name: net.to(settings.device) for name, net in method.networks(settings).items()}
     if start_models is not None:
         method.start_from(nets, start_models)
     opts = method.optimizers(nets, settings)
-    data = method.batches(settings, torch.Generator().manual_seed(settings.seed + (method.start is not None)))
-    step_fn = (step or method.step)(nets, opts, lambda: to_device(data(), settings.device), settings)
+    data_seed = distributed.rank_seed(settings.seed + (method.start is not None))  # rank 0: the plain run's
+    data = method.batches(settings, torch.Generator().manual_seed(data_seed))
+    distributed.seed_this_rank(settings.seed)
+    step_fn = (step or method.step)(distributed.wrap(nets), opts, lambda: to_device(data(), settings.device), settings)
     kept = method.keep
     if method.average_decay is not None:  # keep a moving average of the network, checkpointed with the rest
         nets[kept + "_average"] = average = copy.deepcopy(nets[kept])
         step_fn = _with_average(step_fn, average, nets[kept], method.average_decay)
         kept += "_average"
-    history = train.train(step_fn, nets, opts, steps=settings.steps[method.name], checkpoint=checkpoint,
+    steps = settings.steps[method.name]
+    history = train.train(step_fn, nets, opts, steps=steps, checkpoint=checkpoint,
                           checkpoint_every=200, log_every=20, log_dir=run_dir / "tensorboard" / method.shipped,
-                          progress=progress)
+                          sample_fn=_sampler(method, nets[kept]), sample_every=max(1, steps // 4), progress=progress,
+                          settings=recorded_settings(chosen))
     return Trained(method, nets[kept].eval(), history, "trained")
+
+
+def recorded_settings(cfg: SimpleNamespace) -> dict:
+    """The settings a checkpoint records (and a resume compares): the method's, for the whole run
+    (not one rank's share of a batch), without the step count (a resume may train further) and the
+    device (a resume may move)."""
+    return {key: value for key, value in vars(cfg).items() if key not in ("steps", "device")}
+
+
+def _sampler(method: Method, network: nn.Module):
+    """``method.sample`` of ``network`` for TensorBoard, leaving the network in the mode it was in."""
+    if method.sample is None:
+        return None
+
+    def sample() -> torch.Tensor:
+        training = network.training
+        clips = method.sample(network)
+        network.train(training)
+        return clips
+    return sample
 
 
 def _with_average(step_fn, average: nn.Module, model: nn.Module, decay: float):

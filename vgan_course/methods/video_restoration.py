@@ -198,7 +198,19 @@ def _method(name: str, spec: tuple, world: str, start: Method | None, shipped: s
     short = name.replace(" (carphone)", "").replace(" + ", " ").replace("-", "_").replace(" ", "_").lower()
     prefix = "carphone_" if world == "carphone" else "restore_"
     return Method("05_video_restoration", name, shipped or prefix + short, networks, optimizers, batches, restoration_step, hyper,
-                  start=start, start_from=start_from, better=("psnr", "higher"))
+                  start=start, start_from=start_from, better=("psnr", "higher"),
+                  sample=_restored_carphone if world == "carphone" else _restored_scenes)
+
+
+def _restored_scenes(G: nn.Module) -> torch.Tensor:
+    """Four held-out damaged clips, restored by ``G`` (for TensorBoard)."""
+    clips = test_set(4)
+    return restore(G, clips["low"], clips["low_flow_back"])
+
+
+def _restored_carphone(G: nn.Module) -> torch.Tensor:
+    """The first 8 frames of the compressed carphone clip, restored by ``G`` (for TensorBoard)."""
+    return restore(G, carphone("test").degraded[None, :8])
 
 
 STARTS = {"still scenes": _method("single-frame start", SYNTHETIC["single-frame L1"], "still scenes", None, "restore_start"),
@@ -223,20 +235,6 @@ def shipping_scores(method: Method, G: nn.Module) -> dict[str, float]:
                                    test["backward_flow"], tof_convention="course")
 
 
-LESSON = Lesson(
-    name="05_video_restoration",
-    methods={**{start.name: start for start in STARTS.values()}, **METHODS},
-    settings={
-        "smoke": dict(steps=_steps(3, 2, 3, 2), batch=2, n_test=64, width=32),
-        "cpu": dict(steps=_steps(1000, 500, 400, 200), batch=16, n_test=64, width=32),
-        "gpu": dict(steps=_steps(5000, 2500, 2000, 1000), batch=32, n_test=256, width=32),
-        "ship": dict(steps=_steps(3000, 1500, 3000, 1500), batch=16, n_test=64, width=32),
-    },
-    architecture=("width",),
-    score=shipping_scores,
-)
-
-
 def figure_rows() -> dict[str, torch.Tensor]:
     """The lesson's figure strip from the shipped networks: row label -> 8 frames ``(8, 3, 64, 64)`` in
     [-1, 1]. A held-out clip of the damaged world at twice its size (the damaged input up-sampled by
@@ -255,6 +253,20 @@ def figure_rows() -> dict[str, torch.Tensor]:
     rows |= {name: restore(load_shipped(METHODS[name]), crop(pair.degraded))[0] for name in CARPHONE}
     return rows | {"carphone: pristine": crop(pair.clean)[0]}
 
+
+LESSON = Lesson(
+    name="05_video_restoration",
+    methods={**{start.name: start for start in STARTS.values()}, **METHODS},
+    settings={
+        "smoke": dict(steps=_steps(3, 2, 3, 2), batch=2, n_test=64, width=32),
+        "cpu": dict(steps=_steps(1000, 500, 400, 200), batch=16, n_test=64, width=32),
+        "gpu": dict(steps=_steps(5000, 2500, 2000, 1000), batch=32, n_test=256, width=32),
+        "ship": dict(steps=_steps(3000, 1500, 3000, 1500), batch=16, n_test=64, width=32),
+    },
+    architecture=("width",),
+    score=shipping_scores,
+    figure_rows=figure_rows,
+)
 
 __all__ = ["CARPHONE", "LESSON", "METHODS", "STARTS", "SYNTHETIC", "aligned_triplets", "carphone", "course_features",
            "figure_rows", "recurrent_flows", "restoration_step", "restore", "test_set"]

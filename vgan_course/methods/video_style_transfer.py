@@ -7,7 +7,7 @@ per-frame CycleGAN                             nothing else: every frame on its 
 CycleGAN + temporal loss (exact flow)          Ruder et al.'s temporal loss with the world's exact flow
 CycleGAN + temporal loss (estimated flow)      the same with Farneback flow, where it can be trusted
 Recycle-GAN                                    recycle loss through temporal predictors (Bansal 2018)
-footage: per-frame CycleGAN                    real footage (street -> Big Buck Bunny), + identity loss
+footage: per-frame CycleGAN                    real footage (plain -> a two-tone poster look), + identity loss
 footage: temporal loss (estimated flow)        the same with the temporal loss
 =============================================  ==========================================================
 
@@ -151,7 +151,13 @@ def _method(name: str, world: str, temporal: str | None, recycle: bool, start: M
              "temporal_weight": 100.0, "recycle_weight": 10.0 if recycle else 0.0}
     return Method("04_video_style_transfer", name, shipped, networks, optimizers, batches, style_transfer_step, hyper,
                   keep="G_ab", start=start, start_from=start_from,
-                  better=("edges", "higher") if footage else ("warping_error", "lower"))
+                  better=("psnr", "higher") if footage else ("warping_error", "lower"),
+                  sample=_restyled_footage if footage else lambda G: restyle(G, test_clips(4).plain))
+
+
+def _restyled_footage(G: nn.Module) -> torch.Tensor:
+    """Two fixed crops of the footage to restyle, restyled by ``G`` (for TensorBoard)."""
+    return restyle(G, data.unpaired_footage_clips(2, generator=torch.Generator().manual_seed(0))["a"])
 
 
 def _shipped_name(temporal: str | None, recycle: bool) -> str:
@@ -175,13 +181,34 @@ def shipping_scores(method: Method, G_ab: nn.Module) -> dict[str, float]:
     """What the manifest records for a shipped generator: its scores on the held-out clips
     (:func:`test_clips`), or on the held-out carphone clip for the footage generators."""
     if method.name in FOOTAGE:
-        clip = data.style_footage()["test"]
-        return metrics.footage_scores(restyle(G_ab, clip), clip)
+        footage = data.style_footage()
+        return metrics.footage_scores(restyle(G_ab, footage["test"]), footage["test"], footage["truth"])
     test = test_clips()
     return metrics.restyled_scores(restyle(G_ab, test.plain), test)
 
 
 COMMON = dict(width=8, footage_width=16, footage_crop=32)
+
+
+def figure_rows() -> dict[str, torch.Tensor]:
+    """The lesson's figure strip from the shipped generators: row label -> 8 frames ``(8, 3, 64, 64)``
+    in [-1, 1]. A held-out clip of the two-style world (shown at twice its size: input, each method,
+    the hidden truth), then the held-out carphone clip (every fifth frame), both footage generators and
+    the clip's true restyling."""
+    from .training import load_shipped
+
+    test = test_clips(1, 8)
+    rows = {"two styles: input": test.plain[0]}
+    rows |= {name: restyle(load_shipped(METHODS[name]), test.plain)[0] for name in SYNTHETIC}
+    rows["two styles: hidden truth"] = test.styled[0]
+    rows = {label: F.interpolate(frames, scale_factor=2, mode="nearest") for label, frames in rows.items()}
+    footage = data.style_footage()
+    clip = footage["test"][:, ::5]
+    rows["carphone (held out)"] = clip[0]
+    rows |= {name: restyle(load_shipped(METHODS[name]), clip)[0] for name in FOOTAGE}
+    return rows | {"carphone: true restyling": footage["truth"][0, ::5]}
+
+
 LESSON = Lesson(
     name="04_video_style_transfer",
     methods={**{start.name: start for start in STARTS.values()}, **METHODS},
@@ -193,24 +220,8 @@ LESSON = Lesson(
     },
     architecture=("width", "footage_width"),
     score=shipping_scores,
+    figure_rows=figure_rows,
 )
-
-
-def figure_rows() -> dict[str, torch.Tensor]:
-    """The lesson's figure strip from the shipped generators: row label -> 8 frames ``(8, 3, 64, 64)``
-    in [-1, 1]. A held-out clip of the two-style world (shown at twice its size: input, each method,
-    the hidden truth), then the held-out carphone clip (every fifth frame) and both footage generators."""
-    from .training import load_shipped
-
-    test = test_clips(1, 8)
-    rows = {"two styles: input": test.plain[0]}
-    rows |= {name: restyle(load_shipped(METHODS[name]), test.plain)[0] for name in SYNTHETIC}
-    rows["two styles: hidden truth"] = test.styled[0]
-    rows = {label: F.interpolate(frames, scale_factor=2, mode="nearest") for label, frames in rows.items()}
-    clip = data.style_footage()["test"][:, ::5]
-    rows["carphone (held out)"] = clip[0]
-    return rows | {name: restyle(load_shipped(METHODS[name]), clip)[0] for name in FOOTAGE}
-
 
 __all__ = ["FOOTAGE", "LESSON", "METHODS", "STARTS", "SYNTHETIC", "figure_rows", "flows_for", "restyle",
            "style_transfer_step", "temporal_loss_along", "test_clips"]

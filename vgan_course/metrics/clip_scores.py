@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .. import data
+from ..checks import check_positive, check_positive_int, check_range, check_video
 from .frechet import frechet_bootstrap
 from .temporal import centroids, identity_consistency, motion_statistics
 from .video import video_feature_net, video_features
@@ -29,6 +30,7 @@ from .video import video_feature_net, video_features
 def at_metric_resolution(clips: torch.Tensor) -> torch.Tensor:
     """Clips ``(n, time, c, s, s)`` with ``s`` a multiple of 32 -> ``(n, time, c, 32, 32)``, by
     averaging ``s/32 x s/32`` blocks of pixels: the metric network's input size."""
+    check_video(clips, "clips")
     size = clips.shape[-1]
     if clips.dim() != 5 or clips.shape[-2] != size or size % 32:
         raise ValueError(f"clips must be (n, time, c, s, s) with s a multiple of 32, got {tuple(clips.shape)}")
@@ -49,6 +51,7 @@ class RealReference:
 def real_reference(n: int = 512, seed: int = 10_000, size: int = 32) -> RealReference:
     """``n`` real clips of ``size x size`` (:func:`vgan_course.data.digit_clips`) drawn with ``seed``,
     and their features (at 32 x 32)."""
+    check_positive_int(n, "n", minimum=2)
     clips = data.digit_clips(n, size, generator=torch.Generator().manual_seed(seed))
     features = video_features(at_metric_resolution(clips))
     return RealReference(clips, features["clip"], features["frame"])
@@ -61,7 +64,8 @@ def score_clips(clips: torch.Tensor, reference: RealReference, rounds: int = 20)
     whose predicted class is the clip's majority), :func:`appearance_drift`, mean speed and
     roughness of the ink's motion, and :func:`sample_diversity`.
     """
-    clips = at_metric_resolution(clips)
+    check_positive_int(rounds, "rounds", minimum=2)
+    clips = at_metric_resolution(check_range(check_video(clips, "clips", min_frames=3), "clips"))
     features = video_features(clips)
     clip = frechet_bootstrap(reference.clip_features, features["clip"], rounds)
     frame = frechet_bootstrap(reference.frame_features, features["frame"], rounds)
@@ -75,7 +79,8 @@ def score_clips(clips: torch.Tensor, reference: RealReference, rounds: int = 20)
 def aligned_crops(clips: torch.Tensor, size: int = 18) -> torch.Tensor:
     """``size`` x ``size`` crops of every frame of ``clips (n, T, c, h, w)``, centred on the ink's centre
     of mass (:func:`vgan_course.metrics.centroids`): the object without its motion, ``(n, T, c, size, size)``."""
-    centre = centroids(clips).reshape(-1, 2)  # (n * T, 2) as (x, y) in pixels
+    check_positive_int(size, "size")
+    centre = centroids(check_video(clips, "clips")).reshape(-1, 2)  # (n * T, 2) as (x, y) in pixels
     n, time, c, h, w = clips.shape
     offsets = torch.arange(size, dtype=clips.dtype) - size / 2 + 0.5
     ys, xs = torch.meshgrid(offsets, offsets, indexing="ij")
@@ -89,7 +94,7 @@ def appearance_drift(clips: torch.Tensor) -> float:
     frame and each of the last four, on crops centred on the ink (so moving alone costs nothing).
     A real moving digit keeps its shape (a small value: sub-pixel resampling); a digit that turns into
     another one drifts far. A frozen clip scores 0: read it next to the speed."""
-    crops = aligned_crops(clips)
+    crops = aligned_crops(check_video(clips, "clips", min_frames=2))
     return float((crops[:, -4:] - crops[:, :1]).abs().mean())
 
 
@@ -97,6 +102,9 @@ def sample_diversity(clips: torch.Tensor) -> float:
     """How different the clips of a set are from each other: the root-mean-square pixel difference
     between the last frames of every pair of clips ``(n, T, c, h, w)``, averaged over pairs.
     Near 0: every sample is the same clip (mode collapse)."""
+    check_range(check_video(clips, "clips"), "clips")
+    if len(clips) < 2:
+        raise ValueError(f"sample diversity compares clips in pairs: it needs at least 2 clips, got shape {tuple(clips.shape)}")
     last = clips[:, -1].flatten(1).float()  # (n, pixels)
     squared = torch.cdist(last, last, compute_mode="donot_use_mm_for_euclid_dist").pow(2) / last.shape[1]
     n = len(last)
@@ -108,6 +116,8 @@ def moving_pixels(clips: torch.Tensor, threshold: float = 0.3) -> torch.Tensor:
     temporal median by more than ``threshold`` in any channel, ``(n, T, 1, h, w)`` of 0/1.
 
     The median is the still background wherever the object stays less than half the clip there."""
+    check_range(check_video(clips, "clips", min_frames=2), "clips")
+    check_positive(threshold, "threshold")
     median = clips.median(dim=1, keepdim=True).values
     return ((clips - median).abs().amax(dim=2, keepdim=True) > threshold).float()
 
@@ -115,6 +125,8 @@ def moving_pixels(clips: torch.Tensor, threshold: float = 0.3) -> torch.Tensor:
 def mask_overlap(mask: torch.Tensor, moving: torch.Tensor) -> float:
     """Intersection over union of ``mask > 0.5`` and ``moving`` (both ``(n, T, 1, h, w)``): 1 when the
     mask covers exactly what moves; the share of moving pixels when the mask covers everything."""
+    check_range(check_video(mask, "mask", channels=1), "mask", 0.0, 1.0)
+    check_range(check_video(moving, "moving", channels=1), "moving", 0.0, 1.0)
     if mask.shape != moving.shape:
         raise ValueError(f"mask and moving must have one shape, got {tuple(mask.shape)} and {tuple(moving.shape)}")
     chosen = mask > 0.5
@@ -148,6 +160,8 @@ def content_motion_test(G: nn.Module, n_content: int = 16, n_motion: int = 16, s
 
     if not isinstance(G, MoCoGANGenerator):
         raise ValueError(f"content_motion_test needs a MoCoGANGenerator, got {type(G).__name__}")
+    check_positive_int(n_content, "n_content", minimum=2)  # groups are compared within: two members at least
+    check_positive_int(n_motion, "n_motion", minimum=2)
     G.eval()
     rng = torch.Generator().manual_seed(seed)
     content = torch.randn(n_content, G.content_dim, generator=rng)

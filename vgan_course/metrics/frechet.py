@@ -13,13 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
-
-def _check_features(x: torch.Tensor, name: str) -> None:
-    if not isinstance(x, torch.Tensor) or x.dim() != 2 or x.shape[0] < 2:
-        got = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
-        raise ValueError(f"{name} must be features of shape (n >= 2, dim), got {got}")
-    if not torch.isfinite(x).all():
-        raise ValueError(f"{name} contains NaN or Inf")
+from ..checks import check_features, check_positive_int
 
 
 def _sqrt_psd(matrix: torch.Tensor) -> torch.Tensor:
@@ -35,8 +29,8 @@ def frechet_distance(features_a: torch.Tensor, features_b: torch.Tensor) -> floa
     PSD, so its square root comes from ``eigh``, stable where a general ``sqrtm`` is not.
     Compare distances only at equal sample sizes: FD is biased upwards for small ``n``.
     """
-    _check_features(features_a, "features_a")
-    _check_features(features_b, "features_b")
+    check_features(features_a, "features_a")
+    check_features(features_b, "features_b")
     if features_a.shape[1] != features_b.shape[1]:
         raise ValueError(f"feature sizes differ: {features_a.shape[1]} and {features_b.shape[1]}")
     a, b = features_a.double().cpu(), features_b.double().cpu()
@@ -70,6 +64,9 @@ def frechet_bootstrap(features_a: torch.Tensor, features_b: torch.Tensor, rounds
     interval: repeated samples shrink the covariances' effective sample size, which biases every
     resampled distance upward, so their percentiles can miss the estimate altogether.
     """
+    check_positive_int(rounds, "rounds", minimum=2)  # a standard error needs two resamples
+    check_features(features_a, "features_a")
+    check_features(features_b, "features_b")
     generator = torch.Generator().manual_seed(seed)
     values = []
     for _ in range(rounds):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import torch
 
+from ..checks import check_finite, check_non_negative, check_positive, check_positive_int, check_shape
 from ..data import GaussianMixture2D
 
 
@@ -39,11 +40,12 @@ def mode_coverage(samples: torch.Tensor, mixture: GaussianMixture2D, n_std: floa
       modes with a non-zero count, a sample high quality when strictly within 3 std) and in
       VEEGAN's text (modes nearest to at least one high-quality sample).
     """
-    if not isinstance(samples, torch.Tensor) or samples.dim() != 2 or samples.shape[1] != 2:
-        got = tuple(samples.shape) if isinstance(samples, torch.Tensor) else type(samples).__name__
-        raise ValueError(f"samples must have shape (n, 2), got {got}")
-    if isinstance(pacgan_min_count, bool) or not isinstance(pacgan_min_count, int) or pacgan_min_count < 1:
-        raise ValueError(f"pacgan_min_count must be an integer >= 1, got {pacgan_min_count!r}")
+    check_finite(check_shape(samples, "samples", ("n", 2)), "samples")
+    check_positive_int(pacgan_min_count, "pacgan_min_count")
+    check_positive(n_std, "n_std")
+    check_non_negative(min_share, "min_share")
+    if not isinstance(mixture, GaussianMixture2D):
+        raise ValueError(f"mixture must be a GaussianMixture2D, got {type(mixture).__name__}")
     samples = samples.detach().float().cpu()
     distance = torch.cdist(samples, mixture.means)  # (n, modes)
     nearest_distance, nearest = distance.min(dim=1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import torch
 
+from ..checks import check_choice, check_range, check_video
 from ..data import occlusion_mask
 from .fidelity import psnr, ssim
 from .frechet import frechet_distance
@@ -24,6 +25,7 @@ TILE = 32  # the feature network's frame size
 def tiles(clips: torch.Tensor, size: int = TILE) -> torch.Tensor:
     """Cut every frame of ``clips (n, T, c, h, w)`` into non-overlapping ``size`` squares ->
     ``(n * tiles, T, c, size, size)`` (what is left at the right and bottom edges is dropped)."""
+    check_video(clips, "clips")
     n, T, c, h, w = clips.shape
     rows, cols = h // size, w // size
     if rows == 0 or cols == 0:
@@ -36,6 +38,8 @@ def feature_distance(outputs: torch.Tensor, reference: torch.Tensor) -> float:
     """How far the *distribution* of the frames of ``outputs`` is from that of ``reference`` (clips
     ``(n, T, c, h, w)``): the Fréchet distance between the course's frame features of the two sets,
     on 32 x 32 tiles. Blind to which output goes with which reference frame; 0 for identical sets."""
+    check_range(check_video(outputs, "outputs"), "outputs")
+    check_range(check_video(reference, "reference"), "reference")
     features = lambda clips: video_features(tiles(clips))["frame"]  # noqa: E731
     return frechet_distance(features(reference), features(outputs))
 
@@ -43,6 +47,9 @@ def feature_distance(outputs: torch.Tensor, reference: torch.Tensor) -> float:
 def visible_pixels(flow: torch.Tensor, backward_flow: torch.Tensor) -> torch.Tensor:
     """The occlusion mask ``(n, T-1, 1, h, w)`` of clips whose forward and backward flows
     ``(n, T-1, 2, h, w)`` are known: :func:`vgan_course.data.occlusion_mask`, pair by pair."""
+    check_video(flow, "flow", channels=2)
+    if backward_flow.shape != flow.shape:
+        raise ValueError(f"backward_flow must have the shape of flow {tuple(flow.shape)}, got {tuple(backward_flow.shape)}")
     pairs = flow.shape[:2]
     return occlusion_mask(flow.flatten(0, 1), backward_flow.flatten(0, 1)).unflatten(0, pairs)
 
@@ -58,6 +65,9 @@ def restored_scores(outputs: torch.Tensor, clean: torch.Tensor, flow: torch.Tens
     pair (the clean clips themselves score near 0; Lai et al.'s convention). ``tof_convention`` as
     :func:`vgan_course.metrics.tof`: TecoGAN's needs 6 frames of 48 x 48 or more, lesson 05's 32 x 32
     world uses ``"course"``."""
+    check_range(check_video(outputs, "outputs"), "outputs")
+    check_range(check_video(clean, "clean"), "clean")
+    check_choice(tof_convention, "tof_convention", ("tecogan", "course"))
     if outputs.shape != clean.shape:
         raise ValueError(f"outputs must have the clean clips' shape {tuple(clean.shape)}, got {tuple(outputs.shape)}")
     if (flow is None) != (backward_flow is None):

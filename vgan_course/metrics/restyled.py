@@ -3,16 +3,17 @@
 - :func:`restyled_scores`: the two-style world, where the paired truth and the exact flow are
   known: style accuracy and style FD (:mod:`.style`), PSNR and SSIM against the hidden truth,
   the warping error with the exact flow and occlusion mask, and tOF against the truth;
-- :func:`footage_scores`: real footage, where neither exists: the warping error along the
-  input's estimated flow (and the input's own, the floor), tOF against the input, and
-  :func:`edge_correlation`, whether the output still shows what the input shows.
+- :func:`footage_scores`: real footage, where no exact flow exists: the warping error along the
+  input's estimated flow (and the input's own, the floor), tOF against the input,
+  :func:`edge_correlation`, whether the output still shows what the input shows, and PSNR
+  against the clip's true restyling (lesson 04's look is a known function of the frame).
 """
 
 from __future__ import annotations
 
 import torch
 
-from ..checks import check_video
+from ..checks import check_range, check_video
 from ..data import StyledClips, trusted_flow, two_style_clips
 from .fidelity import psnr, ssim
 from .style import style_accuracy, style_fd
@@ -33,6 +34,7 @@ def restyled_scores(outputs: torch.Tensor, test: StyledClips, reference: torch.T
     (how differently from it the output moves), in the course's convention: TecoGAN's crop keeps
     nothing of 32 x 32 frames (:func:`vgan_course.metrics.tof`).
     """
+    check_range(check_video(outputs, "outputs"), "outputs")
     if outputs.shape != test.styled.shape:
         raise ValueError(f"outputs must have the test clips' shape {tuple(test.styled.shape)}, got {tuple(outputs.shape)}")
     reference = style_reference(size=outputs.shape[-1]) if reference is None else reference
@@ -50,7 +52,8 @@ def edge_correlation(output: torch.Tensor, reference: torch.Tensor) -> float:
     clip that keeps the input's objects keeps their outlines, whatever colours it paints them
     in: near 1. Another scene, or one painted over the input, scores near 0.
     """
-    check_video(output, "output")
+    check_range(check_video(output, "output"), "output")
+    check_range(check_video(reference, "reference"), "reference")
     if output.shape[:2] != reference.shape[:2] or output.shape[-2:] != reference.shape[-2:]:
         raise ValueError(f"output and reference must have the same batch, time and size, got "
                          f"{tuple(output.shape)} and {tuple(reference.shape)}")
@@ -67,18 +70,23 @@ def _edges(frames: torch.Tensor) -> torch.Tensor:
     return (dx ** 2 + dy ** 2).sqrt().flatten(1)
 
 
-def footage_scores(output: torch.Tensor, clip: torch.Tensor) -> dict[str, float]:
-    """Flicker and content of a restyled real clip ``output`` of ``clip`` (both ``(n, T, 3, h, w)``).
+def footage_scores(output: torch.Tensor, clip: torch.Tensor, truth: torch.Tensor) -> dict[str, float]:
+    """Flicker, content and fidelity of a restyled real clip ``output`` of ``clip`` whose true
+    restyling is ``truth`` (all three ``(n, T, 3, h, w)``).
 
     ``warping_error``: the output warped along the *input's* estimated flow, where that flow is
     trusted (:func:`vgan_course.data.trusted_flow`); ``input_warping_error``: the same for the input,
     the floor that flow errors alone give (both Lai et al.'s); ``tof``: how differently from the input
     the output moves (TecoGAN's convention: at least 6 frames of 48 x 48 or more); ``edges``:
-    :func:`edge_correlation` with the input.
+    :func:`edge_correlation` with the input; ``psnr``: against the true restyling.
     """
-    if output.shape != clip.shape:
-        raise ValueError(f"output must have the clip's shape {tuple(clip.shape)}, got {tuple(output.shape)}")
+    check_range(check_video(output, "output", min_frames=2), "output")
+    check_range(check_video(clip, "clip", min_frames=2), "clip")
+    check_range(check_video(truth, "truth", min_frames=2), "truth")
+    for name, video in (("output", output), ("truth", truth)):
+        if video.shape != clip.shape:
+            raise ValueError(f"{name} must have the clip's shape {tuple(clip.shape)}, got {tuple(video.shape)}")
     flow, trusted = trusted_flow(clip)
     return {"warping_error": warping_error(output, flow, trusted), "input_warping_error": warping_error(clip, flow, trusted),
-            "tof": tof(output, clip), "edges": edge_correlation(output, clip)}
+            "tof": tof(output, clip), "edges": edge_correlation(output, clip), "psnr": psnr(output, truth)}
 

@@ -1,6 +1,7 @@
 """Style accuracy: does a restyled frame look like domain B of the two-style world (lesson 04)?
 
-A small CNN is trained in seconds to tell domain B frames (striped, outlined digits on a striped
+A small CNN (trained in 15 s on a CPU; the package ships it for the course's 32-pixel frames,
+SHA-256 checked, so every machine scores with the same weights) tells domain B frames (striped, outlined digits on a striped
 background) of :func:`vgan_course.data.two_style_clips` from non-B frames: domain A (plain
 digits), near misses made from B frames (:func:`near_misses`: blurred until the stripes are gone,
 grey, with the colour channels permuted, half drowned in noise) and pure colour noise (what an
@@ -21,7 +22,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..checks import check_images, check_range
+from .. import shipped
+from ..checks import check_images, check_positive_int, check_range
 from ..data import two_style_clips
 from .frechet import frechet_distance
 
@@ -48,15 +50,20 @@ class StyleClassifier(nn.Module):
         return self.net[:-1](x)
 
 
-@lru_cache(maxsize=2)
-def style_classifier(steps: int = 200, seed: int = 0, size: int = 32) -> StyleClassifier:
-    """Train (once per session, seconds on a CPU) the A-versus-B classifier on the "train" split.
+CHECKPOINT = "style_classifier"
+SHIPPED_SIZE = 32  # the frame size of the shipped classifier
+
+
+def train_style_classifier(steps: int = 200, seed: int = 0, size: int = SHIPPED_SIZE) -> StyleClassifier:
+    """Train the A-versus-B classifier on the "train" split, at frames of ``size`` pixels.
 
     Each batch holds the styled rendering of fresh clips (class B), and as not-B their plain
     rendering and near misses of their styled rendering: the same digits on the same paths,
-    differing in style only.
-    Cached: later calls are free.
+    differing in style only. The defaults are the shipped network's settings
+    (``vgan-course train-checkpoints style_classifier`` retrains it).
     """
+    check_positive_int(steps, "steps")
+    check_positive_int(size, "size", minimum=16)
     generator = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng():  # do not disturb the lesson's random stream
         torch.manual_seed(seed)
@@ -64,6 +71,18 @@ def style_classifier(steps: int = 200, seed: int = 0, size: int = 32) -> StyleCl
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
     with torch.enable_grad():  # also when first called from inside a no_grad evaluation
         _fit(model, optimizer, steps, size, generator)
+    return model.eval()
+
+
+@lru_cache(maxsize=2)
+def style_classifier(size: int = SHIPPED_SIZE) -> StyleClassifier:
+    """The classifier for frames of ``size`` pixels, in eval mode: at 32 the shipped network (its
+    SHA-256 checked against the manifest), at other sizes one trained here once (cached)."""
+    check_positive_int(size, "size", minimum=16)
+    if size != SHIPPED_SIZE:
+        return train_style_classifier(size=size)
+    model = StyleClassifier()
+    model.load_state_dict(shipped.load_state(CHECKPOINT))
     return model.eval()
 
 
@@ -103,15 +122,14 @@ def blur(frames: torch.Tensor, sigma: float = 1.0) -> torch.Tensor:
 @torch.no_grad()
 def style_accuracy(frames: torch.Tensor, classifier: StyleClassifier | None = None) -> float:
     """The share of ``frames (n, 3, h, w)`` or clips ``(n, time, 3, h, w)`` in [-1, 1] classified as domain B."""
-    frames = frames.flatten(0, 1) if frames.dim() == 5 else frames
-    check_images(frames, "frames", channels=3)
-    check_range(frames, "frames")
+    frames = _frames(frames, "frames")
     classifier = style_classifier(size=frames.shape[-1]) if classifier is None else classifier
     return float((classifier(frames.detach().float().cpu()) > 0).float().mean())
 
 
 def _frames(x: torch.Tensor, name: str) -> torch.Tensor:
-    x = x.flatten(0, 1) if x.dim() == 5 else x
+    """Frames ``(n, 3, h, w)`` or clips ``(n, time, 3, h, w)`` in [-1, 1] -> float frames on the CPU."""
+    x = x.flatten(0, 1) if isinstance(x, torch.Tensor) and x.dim() == 5 else x
     check_images(x, name, channels=3)
     check_range(x, name)
     return x.detach().float().cpu()

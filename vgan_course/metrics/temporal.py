@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..checks import check_range, check_video
+from ..checks import check_choice, check_finite, check_range, check_same_device, check_tensor, check_video
 
 
 @torch.no_grad()
@@ -29,7 +29,7 @@ def identity_consistency(video: torch.Tensor, model=None) -> float:
     """Mean over clips ``(n, time, c, 32, 32)`` of the share of frames classified as the clip's majority class."""
     from .video import video_feature_net
 
-    check_video(video, "video")
+    check_range(check_video(video, "video"), "video")
     model = video_feature_net() if model is None else model
     predictions = []
     for start in range(0, len(video), 128):
@@ -66,8 +66,7 @@ class MotionStatistics:
 
 def motion_statistics(video: torch.Tensor) -> MotionStatistics:
     """Speed and roughness of the motion in clips ``(n, time, c, h, w)`` (at least 3 frames)."""
-    if video.dim() == 5 and video.shape[1] < 3:
-        raise ValueError(f"motion statistics need at least 3 frames, got shape {tuple(video.shape)}")
+    check_video(video, "video", min_frames=3)  # two velocities to compare
     c = centroids(video)
     velocity = c[:, 1:] - c[:, :-1]
     acceleration = velocity[:, 1:] - velocity[:, :-1]
@@ -107,10 +106,11 @@ def warping_error(video: torch.Tensor, flow: torch.Tensor, visible: torch.Tensor
     """
     from ..data.flow import warp
 
-    check_video(video, "video")
+    check_video(video, "video", min_frames=2)
     check_range(video, "video")
-    if convention not in ("lai", "course"):
-        raise ValueError(f"convention must be 'lai' or 'course', got {convention!r}")
+    check_choice(convention, "convention", ("lai", "course"))
+    check_finite(check_tensor(flow, "flow"), "flow")
+    check_same_device(("video", video), ("flow", flow))
     n, time, channels, height, width = video.shape
     if flow.shape != (n, time - 1, 2, height, width):
         raise ValueError(f"flow must be ({n}, {time - 1}, 2, {height}, {width}) for video {tuple(video.shape)}, "
@@ -142,8 +142,10 @@ def _visible_pixels(flow: torch.Tensor, visible: torch.Tensor | None, backward: 
     if backward is not None:
         if backward.shape != flow.shape:
             raise ValueError(f"backward must have the shape of flow {tuple(flow.shape)}, got {tuple(backward.shape)}")
+        check_finite(check_tensor(backward, "backward"), "backward")
         backward = backward.to(flow.device, flow.dtype)
         return occlusion_mask(flow.flatten(0, 1), backward.flatten(0, 1)).unflatten(0, pairs)
+    check_range(check_tensor(visible, "visible", floating=False).float(), "visible", 0.0, 1.0)
     if visible.shape != (*pairs, 1, *flow.shape[-2:]):
         raise ValueError(f"visible must be {(*pairs, 1, *flow.shape[-2:])}, got {tuple(visible.shape)}")
     return visible
@@ -168,13 +170,12 @@ def tof(output: torch.Tensor, reference: torch.Tensor, *, convention: str = "tec
         ``"course"``: the course's earlier number: :func:`vgan_course.data.estimate_flow` (its own
         Farneback settings, grey = channel mean), every frame pair, the whole frame.
     """
-    check_video(output, "output")
-    check_video(reference, "reference")
+    check_range(check_video(output, "output", min_frames=2), "output")
+    check_range(check_video(reference, "reference", min_frames=2), "reference")
     if output.shape[:2] != reference.shape[:2] or output.shape[-2:] != reference.shape[-2:]:
         raise ValueError(f"output and reference must have the same batch, time and size, got "
                          f"{tuple(output.shape)} and {tuple(reference.shape)}")
-    if convention not in ("tecogan", "course"):
-        raise ValueError(f"convention must be 'tecogan' or 'course', got {convention!r}")
+    check_choice(convention, "convention", ("tecogan", "course"))
     return _tof_tecogan(output, reference) if convention == "tecogan" else _tof_course(output, reference)
 
 

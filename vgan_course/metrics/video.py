@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .. import data, shipped
-from ..checks import check_video
+from ..checks import check_module, check_positive_int, check_range, check_video
 from .frechet import FDEstimate, frechet_bootstrap
 
 CLASS_NAMES = tuple(str(d) for d in range(10)) + data.SHAPE_NAMES  # 13 classes: digits, then shapes
@@ -96,6 +96,8 @@ def train_video_features(steps: int = 4000, batch: int = 32, n_frames: int = 16,
     """Train the feature network from scratch on fresh synthetic clips (a few minutes on a CPU)."""
     from tqdm.auto import tqdm
 
+    for value, name in ((steps, "steps"), (batch, "batch"), (n_frames, "n_frames")):
+        check_positive_int(value, name, minimum=2 if name == "batch" else 1)  # half digits, half shapes
     generator = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng():
         torch.manual_seed(seed)
@@ -131,6 +133,8 @@ def calibrate_motion_scale(model: VideoFeatureNet, video: torch.Tensor, motion_s
 @torch.no_grad()
 def evaluate_video_features(model: VideoFeatureNet, n: int = 512, seed: int = 12345) -> dict[str, float]:
     """Held-out accuracy (clip and frame class) and velocity error (pixels per frame) on fresh clips."""
+    check_module(model, "model")
+    check_positive_int(n, "n", minimum=2)
     video, labels, velocities = training_batch(n, 16, torch.Generator().manual_seed(seed))
     out = model(video)
     return {"clip_accuracy": float((out["clip_logits"].argmax(1) == labels).float().mean()),
@@ -152,6 +156,8 @@ def video_features(video: torch.Tensor, batch: int = 128, model: VideoFeatureNet
 
     Compare clip features only between clips of the same length (the course's are 16 frames).
     """
+    check_range(check_video(video, "video"), "video")
+    check_positive_int(batch, "batch")
     model = video_feature_net() if model is None else model
     clips, frames = [], []
     for start in range(0, len(video), batch):
@@ -173,10 +179,11 @@ def frame_fd(real: torch.Tensor, fake: torch.Tensor, rounds: int = 20) -> FDEsti
 
 def shuffled(video: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
     """Each clip's frames in a random order: the same frames, no coherent motion."""
+    check_video(video, "video")
     order = torch.stack([torch.randperm(video.shape[1], generator=generator) for _ in range(len(video))])
     return video[torch.arange(len(video))[:, None], order]
 
 
 def frozen(video: torch.Tensor) -> torch.Tensor:
     """Each clip's first frame repeated: the right content, no motion at all."""
-    return video[:, :1].expand_as(video).clone()
+    return check_video(video, "video")[:, :1].expand_as(video).clone()

@@ -9,6 +9,7 @@ from .conditional import (ConcatenationHead, ConditionalBatchNorm, ConditionalDi
 from .dcgan import DCGANDiscriminator, DCGANGenerator, init_dcgan_weights
 from .layers import MinibatchStdDev, spectral_norm
 from .mlp import MLPDiscriminator, MLPGenerator
+from .msg_gan import MSGDiscriminator, MSGGenerator, image_pyramid
 from .restoration import (PixelShuffleUpsampler, PlainResidualBlock, RecurrentRestorer, RestorationNet,
                           TripletDiscriminator, bicubic, frame_windows, inflate_single_frame, restore_clip,
                           restore_recurrent, upsample_flow)
@@ -18,8 +19,9 @@ from .video import (Conv2Plus1d, FrameIndependentGenerator, MoCoGANGenerator, TG
 
 __all__ = ["ConcatenationHead", "ConditionalBatchNorm", "ConditionalDiscriminator", "ConditionalMoCoGANGenerator",
            "Conv2Plus1d", "DCGANDiscriminator", "DCGANGenerator", "FramePredictor", "FrameIndependentGenerator",
-           "MLPDiscriminator", "MLPGenerator", "MinibatchStdDev", "MoCoGANGenerator", "PatchDiscriminator",
-           "PixelShuffleUpsampler", "PlainResidualBlock", "ProjectionHead", "RecurrentRestorer", "ResidualBlock", "ResnetGenerator",
-           "RestorationNet", "SoundEncoder", "TGANGenerator", "TextEncoder", "TripletDiscriminator", "VGANGenerator", "VideoDiscriminator", "bicubic",
-           "frame_windows", "inflate_single_frame", "init_dcgan_weights", "restore_clip", "restore_recurrent",
+           "MLPDiscriminator", "MLPGenerator", "MSGDiscriminator", "MSGGenerator", "MinibatchStdDev", "MoCoGANGenerator",
+           "PatchDiscriminator", "PixelShuffleUpsampler", "PlainResidualBlock", "ProjectionHead", "RecurrentRestorer",
+           "ResidualBlock", "ResnetGenerator", "RestorationNet", "SoundEncoder", "TGANGenerator", "TextEncoder",
+           "TripletDiscriminator", "VGANGenerator", "VideoDiscriminator", "bicubic", "frame_windows", "image_pyramid",
+           "inflate_single_frame", "init_dcgan_weights", "restore_clip", "restore_recurrent",
            "sample_clips", "sample_frames", "spectral_norm", "upsample_flow"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..checks import check_images
+from ..checks import check_images, check_module, check_network_input
 
 
 def upsample_block(c_in: int, c_out: int) -> nn.Sequential:
@@ -59,9 +59,7 @@ class DCGANGenerator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        if not isinstance(z, torch.Tensor) or z.dim() != 2 or z.shape[1] != self.z_dim:
-            got = tuple(z.shape) if isinstance(z, torch.Tensor) else type(z).__name__
-            raise ValueError(f"z must have shape (batch, {self.z_dim}), got {got}")
+        check_network_input(self, z, "z", ("batch", self.z_dim))
         return self.net(z[:, :, None, None])
 
 
@@ -84,7 +82,7 @@ class DCGANDiscriminator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_images(x, "x", channels=self.channels)
+        check_network_input(self, check_images(x, "x", channels=self.channels), "x")
         if x.shape[-2:] != (self.size, self.size):
             raise ValueError(f"x must have shape (batch, {self.channels}, {self.size}, {self.size}), got {tuple(x.shape)}")
         return self.net(x).flatten()
@@ -100,6 +98,7 @@ def init_dcgan_weights(module: nn.Module) -> None:
 
     Use as ``model.apply(init_dcgan_weights)``.
     """
+    check_module(module, "module")
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
         nn.init.normal_(module.weight, 0.0, 0.02)
         if module.bias is not None:

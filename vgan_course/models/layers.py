@@ -7,6 +7,8 @@ import torch
 from torch import nn
 from torch.nn.utils import parametrizations
 
+from ..checks import check_module, check_network_input
+
 
 def spectral_norm(module: nn.Module) -> nn.Module:
     """Spectral normalisation (Miyato et al. 2018) on every linear and convolution layer of ``module``.
@@ -15,7 +17,7 @@ def spectral_norm(module: nn.Module) -> nn.Module:
     power iteration per forward pass (torch's parametrization), so every layer is 1-Lipschitz.
     Changes ``module`` in place and returns it. (Slow on ``Conv3d`` on the CPU: avoid it there.)
     """
-    for layer in list(module.modules()):
+    for layer in list(check_module(module, "module").modules()):
         if isinstance(layer, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d)):
             parametrizations.spectral_norm(layer)
     return module
@@ -30,7 +32,8 @@ class MinibatchStdDev(nn.Module):
     """
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.shape[0] < 2:
+        check_network_input(self, x, "x")
+        if x.dim() < 2 or x.shape[0] < 2:
             raise ValueError(f"the minibatch std needs a batch of at least 2, got shape {tuple(x.shape)}")
         spread = x.std(dim=0, unbiased=False).mean()  # one number for the whole batch
         feature = spread.expand(x.shape[0], 1, *x.shape[2:])

@@ -5,13 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..checks import check_network_input
 from .layers import MinibatchStdDev
-
-
-def _check_points(x: torch.Tensor, dim: int, name: str) -> None:
-    if not isinstance(x, torch.Tensor) or x.dim() != 2 or x.shape[1] != dim:
-        got = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
-        raise ValueError(f"{name} must have shape (batch, {dim}), got {got}")
 
 
 class MLPGenerator(nn.Module):
@@ -29,7 +24,7 @@ class MLPGenerator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        _check_points(z, self.z_dim, "z")
+        check_network_input(self, z, "z", ("batch", self.z_dim))
         return self.net(z)
 
 
@@ -55,5 +50,5 @@ class MLPDiscriminator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_points(x, self.in_dim, "x")
+        check_network_input(self, x, "x", ("batch", self.in_dim))
         return self.net(x).squeeze(1)

@@ -23,12 +23,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..checks import check_images, check_video
+from ..checks import check_finite, check_images, check_network_input, check_positive_int, check_range, check_tensor, check_video
 from .translation import PatchDiscriminator
 
 
 def _check_factor(factor: int) -> int:
-    if factor not in (1, 2, 4):
+    if isinstance(factor, bool) or factor not in (1, 2, 4):
         raise ValueError(f"factor must be 1, 2 or 4, got {factor!r}")
     return factor
 
@@ -44,7 +44,7 @@ class PixelShuffleUpsampler(nn.Module):
             nn.Conv2d(channels, 4 * channels, 3, padding=1), nn.PixelShuffle(2), nn.ReLU(inplace=True))])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_images(x, "x", channels=self.channels)
+        check_network_input(self, check_images(x, "x", channels=self.channels), "x")
         return self.net(x)
 
 
@@ -57,6 +57,7 @@ class PlainResidualBlock(nn.Module):
                                   nn.Conv2d(channels, channels, 3, padding=1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_network_input(self, check_images(x, "x"), "x")
         return x + self.body(x)
 
 
@@ -86,6 +87,7 @@ class RestorationNet(nn.Module):
         self.tail = nn.Conv2d(width, channels, 3, padding=1)
 
     def forward(self, window: torch.Tensor) -> torch.Tensor:
+        check_network_input(self, window, "window")
         if window.dim() != 5 or window.shape[1] != self.frames or window.shape[2] != self.channels:
             raise ValueError(f"window must be (batch, {self.frames}, {self.channels}, h, w), got {tuple(window.shape)}")
         features = self.head(window.flatten(1, 2))
@@ -97,13 +99,15 @@ class RestorationNet(nn.Module):
 def frame_windows(clip: torch.Tensor, k: int) -> torch.Tensor:
     """Every frame's ``k``-frame neighbourhood: ``(n, T, c, h, w)`` -> ``(n * T, k, c, h, w)``, edges repeated."""
     check_video(clip, "clip")
+    check_positive_int(k, "k")
     n, T = clip.shape[:2]
     index = (torch.arange(T)[:, None] + torch.arange(k)[None] - k // 2).clamp(0, T - 1)  # (T, k)
     return clip[:, index].flatten(0, 1)
 
 
 def restore_clip(net: RestorationNet, clip: torch.Tensor) -> torch.Tensor:
-    """Apply a sliding-window :class:`RestorationNet` to every frame of ``clip (n, T, c, h, w)``."""
+    """Apply a sliding-window :class:`RestorationNet` to every frame of ``clip (n, T, c, h, w)`` in [-1, 1]."""
+    check_range(check_video(clip, "clip"), "clip")
     out = net(frame_windows(clip, net.frames))
     return out.unflatten(0, clip.shape[:2])
 
@@ -126,7 +130,8 @@ class RecurrentRestorer(nn.Module):
         self.tail = nn.Conv2d(width, channels, 3, padding=1)
 
     def forward(self, frame: torch.Tensor, previous: torch.Tensor) -> torch.Tensor:
-        check_images(frame, "frame", channels=self.channels)
+        check_network_input(self, check_images(frame, "frame", channels=self.channels), "frame")
+        check_network_input(self, previous, "previous")
         n, c, h, w = frame.shape
         if previous.shape != (n, c, self.factor * h, self.factor * w):
             raise ValueError(f"previous must be ({n}, {c}, {self.factor * h}, {self.factor * w}), got {tuple(previous.shape)}")
@@ -138,7 +143,10 @@ class RecurrentRestorer(nn.Module):
 
 def upsample_flow(flow: torch.Tensor, factor: int) -> torch.Tensor:
     """A flow field ``(..., 2, h, w)`` at ``factor`` times the size, in pixels of that size (bilinear)."""
-    if factor == 1:
+    check_tensor(flow, "flow")
+    if flow.dim() < 3 or flow.shape[-3] != 2:
+        raise ValueError(f"flow must be (..., 2, h, w), got {tuple(flow.shape)}")
+    if _check_factor(factor) == 1:
         return flow
     big = F.interpolate(flow.reshape(-1, 2, *flow.shape[-2:]), scale_factor=factor, mode="bilinear", align_corners=False)
     return (big * factor).reshape(*flow.shape[:-2], *big.shape[-2:])
@@ -154,19 +162,23 @@ def restore_recurrent(net: RecurrentRestorer, clip: torch.Tensor,
     that estimates it. It is scaled to the output resolution here. The first frame starts from the
     bicubic up-sampling of itself.
     """
-    from ..data.flow import warp
+    from ..data.flow import _warp
 
-    check_video(clip, "clip", channels=net.channels)
+    check_range(check_video(clip, "clip", channels=net.channels), "clip")
     n, T, _, h, w = clip.shape
-    if isinstance(flows, torch.Tensor) and flows.shape != (n, T - 1, 2, h, w):
-        raise ValueError(f"flows must be ({n}, {T - 1}, 2, {h}, {w}), got {tuple(flows.shape)}")
+    if isinstance(flows, torch.Tensor):
+        if flows.shape != (n, T - 1, 2, h, w):
+            raise ValueError(f"flows must be ({n}, {T - 1}, 2, {h}, {w}), got {tuple(flows.shape)}")
+        check_finite(flows, "flows")
+    elif not callable(flows):
+        raise ValueError(f"flows must be a tensor (n, T - 1, 2, h, w) or a function, got {type(flows).__name__}")
     f = net.factor
     previous = bicubic(clip[:, 0], f)
     outputs = []
     for t in range(T):
         if t > 0:
             flow = flows[:, t - 1] if isinstance(flows, torch.Tensor) else flows(clip[:, t], clip[:, t - 1])
-            previous = warp(previous, upsample_flow(flow, f))
+            previous = _warp(previous, upsample_flow(flow, f))  # flows checked once, above
         previous = net(clip[:, t], previous)
         outputs.append(previous)
     return torch.stack(outputs, dim=1)
@@ -187,6 +199,7 @@ class TripletDiscriminator(nn.Module):
         self.patches = PatchDiscriminator(3 * channels, width)
 
     def forward(self, triplet: torch.Tensor) -> torch.Tensor:
+        check_network_input(self, triplet, "triplet")
         if triplet.dim() != 5 or triplet.shape[1] != 3 or triplet.shape[2] != self.channels:
             raise ValueError(f"triplet must be (batch, 3, {self.channels}, h, w), got {tuple(triplet.shape)}")
         return self.patches(triplet.flatten(1, 2))
@@ -202,6 +215,9 @@ def inflate_single_frame(net: RestorationNet | RecurrentRestorer, single_frame_s
     gains later comes from learning to use the extra input (as I3D inflates 2-D filters,
     Carreira and Zisserman 2017). Returns ``net``.
     """
+    if not isinstance(single_frame_state, dict) or "head.0.weight" not in single_frame_state:
+        raise ValueError("single_frame_state must be a RestorationNet's state_dict (with 'head.0.weight'), got "
+                         f"{type(single_frame_state).__name__}")
     state = dict(single_frame_state)
     single_head = state["head.0.weight"]  # (width, c, 3, 3)
     c = single_head.shape[1]

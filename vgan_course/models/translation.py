@@ -16,7 +16,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..checks import check_images
+from ..checks import check_images, check_network_input
 
 
 def _conv_norm_relu(c_in: int, c_out: int, kernel: int, stride: int = 1) -> list[nn.Module]:
@@ -38,6 +38,7 @@ class ResidualBlock(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_network_input(self, check_images(x, "x"), "x")
         return x + self.body(x)
 
 
@@ -61,7 +62,7 @@ class ResnetGenerator(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_images(x, "x", channels=self.in_channels)
+        check_network_input(self, check_images(x, "x", channels=self.in_channels), "x")
         if x.shape[-1] % 4 or x.shape[-2] % 4:
             raise ValueError(f"height and width must be multiples of 4, got {tuple(x.shape)}")
         return self.net(x)
@@ -89,7 +90,7 @@ class PatchDiscriminator(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_images(x, "x", channels=self.channels)
+        check_network_input(self, check_images(x, "x", channels=self.channels, min_size=24), "x")  # 1 patch at 24 x 24
         return self.net(x)
 
 
@@ -102,6 +103,7 @@ class FramePredictor(nn.Module):
         self.net = ResnetGenerator(k * channels, channels, width, blocks)
 
     def forward(self, previous: torch.Tensor) -> torch.Tensor:
+        check_network_input(self, previous, "previous")
         if previous.dim() != 5 or previous.shape[1] != self.k or previous.shape[2] != self.channels:
             raise ValueError(f"previous must be (batch, {self.k}, {self.channels}, h, w), got {tuple(previous.shape)}")
         return self.net(previous.flatten(1, 2))

@@ -20,16 +20,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..checks import check_video
+from ..checks import check_network_input, check_positive_int, check_video
 from .dcgan import DCGANGenerator, upsample_block
-
-
-def _check_latents(z: torch.Tensor, shape: tuple, name: str) -> None:
-    if not isinstance(z, torch.Tensor) or z.dim() != len(shape) or any(
-            s is not None and z.shape[i] != s for i, s in enumerate(shape)):
-        expected = "(" + ", ".join("batch" if i == 0 else str(s) if s is not None else "time" for i, s in enumerate(shape)) + ")"
-        got = tuple(z.shape) if isinstance(z, torch.Tensor) else type(z).__name__
-        raise ValueError(f"{name} must have shape {expected}, got {got}")
 
 
 class FrameIndependentGenerator(nn.Module):
@@ -49,7 +41,7 @@ class FrameIndependentGenerator(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """``z (batch, time, z_dim)`` -> clips ``(batch, time, channels, size, size)``."""
-        _check_latents(z, (None, None, self.z_dim), "z")
+        check_network_input(self, z, "z", ("batch", "time", self.z_dim))
         batch, time = z.shape[:2]
         return self.image(z.flatten(0, 1)).unflatten(0, (batch, time))
 
@@ -83,7 +75,7 @@ class MoCoGANGenerator(nn.Module):
         ``h_t = GRU(eps_t, h_{t-1})``; every code is a GRU output, so every frame's code comes
         from the same kind of distribution (values in (-1, 1)).
         """
-        _check_latents(motion_noise, (None, None, self.motion_dim), "motion_noise")
+        check_network_input(self, motion_noise, "motion_noise", ("batch", "time", self.motion_dim))
         state = torch.zeros_like(motion_noise[:, 0])
         codes = []
         for t in range(motion_noise.shape[1]):
@@ -93,7 +85,7 @@ class MoCoGANGenerator(nn.Module):
 
     def forward(self, content: torch.Tensor, motion_noise: torch.Tensor) -> torch.Tensor:
         """``content (batch, content_dim)``, ``motion_noise (batch, time, motion_dim)`` -> clips."""
-        _check_latents(content, (None, self.content_dim), "content")
+        check_network_input(self, content, "content", ("batch", self.content_dim))
         motion = self.motion_codes(motion_noise)
         batch, time = motion.shape[:2]
         z = torch.cat([content[:, None].expand(-1, time, -1), motion], dim=2)  # (B, T, content + motion)
@@ -124,7 +116,7 @@ class TGANGenerator(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """``z (batch, z_dim)`` -> clips ``(batch, 16, channels, size, size)``."""
-        _check_latents(z, (None, self.z_dim), "z")
+        check_network_input(self, z, "z", ("batch", self.z_dim))
         path = self.temporal(z[:, :, None]).transpose(1, 2)  # (B, T, path_dim)
         frames = torch.cat([z[:, None].expand(-1, self.n_frames, -1), path], dim=2)
         return self.image(frames.flatten(0, 1)).unflatten(0, (len(z), self.n_frames))
@@ -177,7 +169,7 @@ class VGANGenerator(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """``z (batch, z_dim)`` -> clips ``(batch, 16, channels, size, size)``."""
-        _check_latents(z, (None, self.z_dim), "z")
+        check_network_input(self, z, "z", ("batch", self.z_dim))
         stream = self.foreground(z[:, :, None, None, None]).transpose(1, 2)  # (B, T, channels + 1, H, W)
         foreground = torch.tanh(stream[:, :, : self.channels])
         mask = torch.sigmoid(stream[:, :, self.channels:])  # (B, T, 1, H, W)
@@ -190,6 +182,10 @@ class VGANGenerator(nn.Module):
 def sample_clips(G: nn.Module, n: int, seed: int = 0, batch: int = 64) -> torch.Tensor:
     """``n`` clips ``(n, time, c, size, size)`` from a video generator ``G`` (one with
     ``sample_latents``), in eval mode, on the CPU, from a generator seeded with ``seed``."""
+    check_positive_int(n, "n")
+    check_positive_int(batch, "batch")
+    if not hasattr(G, "sample_latents"):
+        raise ValueError(f"G must be a video generator with sample_latents (e.g. models.MoCoGANGenerator), got {type(G).__name__}")
     G.eval()
     rng = torch.Generator(device=next(G.parameters()).device).manual_seed(seed)
     clips = [G(**G.sample_latents(min(batch, n - start), generator=rng)).float().cpu() for start in range(0, n, batch)]
@@ -200,6 +196,7 @@ def sample_frames(video: torch.Tensor, k: int = 1, generator: torch.Generator | 
     """``k`` random frames of every clip ``(batch, time, c, h, w)`` -> images ``(batch * k, c, h, w)``,
     for MoCoGAN's image discriminator."""
     check_video(video, "video")
+    check_positive_int(k, "k")
     batch, time = video.shape[:2]
     which = torch.randint(time, (batch, k), generator=generator, device=video.device if generator is None else generator.device)
     return video[torch.arange(batch, device=which.device)[:, None], which].flatten(0, 1)
@@ -219,6 +216,7 @@ class Conv2Plus1d(nn.Module):
         self.act = nn.LeakyReLU(0.2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_network_input(self, x, "x", ("batch", self.spatial.in_channels, "time", "height", "width"))
         batch, _, time, h, w = x.shape
         frames = x.transpose(1, 2).flatten(0, 1)  # (B*T, c_in, h, w)
         y = self.act(self.spatial(frames))  # (B*T, c_out, h/2, w/2)
@@ -253,6 +251,7 @@ class VideoDiscriminator(nn.Module):
 
     def forward(self, video: torch.Tensor) -> torch.Tensor:
         check_video(video, "video", channels=self.channels)
+        check_network_input(self, video, "video")
         if video.shape[-2:] != (self.size, self.size):
             raise ValueError(f"video must be (batch, time, {self.channels}, {self.size}, {self.size}), got {tuple(video.shape)}")
         scores = self.head(self.blocks(video.transpose(1, 2)))  # (B, 1, T/4, 1, 1)
