@@ -45,7 +45,7 @@
 #   the compression every platform applies.
 #
 # **Time.** `smoke` is for the test suite (two training steps per generator); `cpu` loads the
-# generators shipped with the course, or trains both here for `training.steps` steps when they are
+# generators shipped with the course, or trains both here for `cfg.steps` steps when they are
 # not shipped or `RETRAIN = True`; `gpu` always trains, at 64 x 64. The results page
 # (`docs/results.md`) records the measured wall times.
 
@@ -72,23 +72,18 @@ from vgan_course.data import captions
 from vgan_course.methods import clip_detection, controllable_clips
 from vgan_course.metrics import prompts
 
-# The training settings per profile live with the lesson's methods (vgan_course/methods/controllable_clips.py),
-# so that `vgan-course train 06_controllable_clips` trains exactly what this notebook trains.
+# The settings per profile (training and measurement) live with the lesson's methods
+# (vgan_course/methods/controllable_clips.py), so that `vgan-course train 06_controllable_clips`
+# trains exactly what this notebook trains.
 lesson = methods.lesson("06_controllable_clips")
-training = lesson.config()  # the current profile's training settings, seed and device
-
-cfg = profiles.settings(
-    smoke=dict(per_prompt=2, n_real=120, n_detect=24, n_detect_train=32, cnn_steps=4, sound_steps=4),
-    cpu=dict(per_prompt=12, n_real=480, n_detect=192, n_detect_train=256, cnn_steps=300, sound_steps=400),
-    gpu=dict(per_prompt=32, n_real=1280, n_detect=512, n_detect_train=768, cnn_steps=600, sound_steps=800),
-)
+cfg = lesson.config()  # the current profile's settings, seed and device
 # Train only if missing: False loads the generators shipped with the course (trained longer by
-# `vgan-course train-checkpoints`, at 32 x 32); True trains both here for training.steps steps.
-# The gpu profile works at 64 x 64 (training.size), so it always trains.
+# `vgan-course train-checkpoints`, at 32 x 32); True trains both here for cfg.steps steps.
+# The gpu profile works at 64 x 64 (cfg.size), so it always trains.
 RETRAIN = os.environ.get("VGAN_RETRAIN", "0") == "1"
 profiles.seed_everything(cfg.seed)
 run = profiles.run_dir("06_controllable_clips")  # checkpoints (resumable), exported clips
-print(cfg, training, "RETRAIN =", RETRAIN, sep="\n")
+print(cfg, "RETRAIN =", RETRAIN, sep="\n")
 
 # %% [markdown]
 # ## 1. A captioned world, with combinations held out
@@ -202,7 +197,7 @@ claims.claim("06", "reader: frozen clips, motion right", reader["real clips, fir
 
 # %%
 for name, method in lesson.methods.items():
-    nets = method.networks(methods.settings_for(method, training))
+    nets = method.networks(methods.settings_for(method, cfg))
     sizes = {key: f"{sum(p.numel() for p in net.parameters()) / 1e3:.0f} k" for key, net in nets.items()}
     print(f"{name}: parameters {sizes}")
 
@@ -317,7 +312,7 @@ for name, method in lesson.methods.items():
 # %%
 trained = {}
 for name, method in lesson.methods.items():
-    trained[name] = methods.load_or_train(method, training, run_dir=run, retrain=RETRAIN, step=lesson_step)
+    trained[name] = methods.load_or_train(method, cfg, run_dir=run, retrain=RETRAIN, step=lesson_step)
     print(trained[name].describe())
 shipped_models = all(t.source == "shipped" for t in trained.values())
 

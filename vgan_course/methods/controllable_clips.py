@@ -290,14 +290,21 @@ def _method(name: str) -> Method:
 
 
 METHODS = {name: _method(name) for name in METHOD_NAMES}
+# What the lesson measures, per profile: clips per prompt, real clips for the reader, detection sets and the
+# detectors' and the sound encoder's steps
+EVALUATION = {
+    "smoke": dict(per_prompt=2, n_real=120, n_detect=24, n_detect_train=32, cnn_steps=4, sound_steps=4),
+    "cpu": dict(per_prompt=12, n_real=480, n_detect=192, n_detect_train=256, cnn_steps=300, sound_steps=400),
+    "gpu": dict(per_prompt=32, n_real=1280, n_detect=512, n_detect_train=768, cnn_steps=600, sound_steps=800),
+}
 LESSON = Lesson(
     name="06_controllable_clips",
     methods=METHODS,
     settings={  # ``ship``: how the shipped generators were trained (`vgan-course train-checkpoints`)
-        "smoke": dict(steps=dict.fromkeys(METHODS, 2), batch=4, size=32, width=32, cond_dim=64),
-        "cpu": dict(steps=dict.fromkeys(METHODS, 450), batch=16, size=32, width=32, cond_dim=64),
-        "gpu": dict(steps=dict.fromkeys(METHODS, 6000), batch=32, size=64, width=64, cond_dim=64),
-        "ship": dict(steps=dict.fromkeys(METHODS, 5000), batch=16, size=32, width=32, cond_dim=64),
+        "smoke": dict(steps=dict.fromkeys(METHODS, 2), batch=4, size=32, width=32, cond_dim=64, **EVALUATION["smoke"]),
+        "cpu": dict(steps=dict.fromkeys(METHODS, 450), batch=16, size=32, width=32, cond_dim=64, **EVALUATION["cpu"]),
+        "gpu": dict(steps=dict.fromkeys(METHODS, 6000), batch=32, size=64, width=64, cond_dim=64, **EVALUATION["gpu"]),
+        "ship": dict(steps=dict.fromkeys(METHODS, 5000), batch=16, size=32, width=32, cond_dim=64, **EVALUATION["cpu"]),
     },
     architecture=("size", "width", "cond_dim"),
     score=score,
