@@ -80,6 +80,16 @@ def test_a_run_whose_claims_share_a_name_is_an_error():
     assert lesson_runs.claim_problems([made("a"), made("b"), made("a")]) == "claims share a name (give each its own): a"
     assert lesson_runs.claim_problems([made("a", holds=False)]) == "claims failed: a"
 
+
+def test_a_failed_run_is_reported_in_one_line_even_without_a_message():
+    from vgan_course import lesson_runs
+
+    assert lesson_runs.one_line(ValueError("first\nsecond")) == "ValueError: second"
+    try:
+        raise AssertionError  # what a bare `assert` raises outside pytest
+    except AssertionError as error:
+        assert lesson_runs.one_line(error).startswith("AssertionError (no message) at test_cli.py:")
+
 def test_sync_writes_notebooks_from_twins(tmp_path):
     twin = tmp_path / "99_demo.py"
     twin.write_text("# %% [markdown]\n# # Demo\n\n# %%\nx = 1\n")

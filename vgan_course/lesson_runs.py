@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,6 +162,17 @@ def _save_executed(nb, out: Path) -> None:
                       f"it was saved to {kept}") from None
 
 
+def one_line(error: BaseException) -> str:
+    """``error`` in one line of at most 300 characters: its type and its message's last line, or, for an
+    error without a message (a bare ``assert`` in the kernel machinery), the file and line that raised it."""
+    text = str(error).strip()
+    if text:
+        return f"{type(error).__name__}: {text.splitlines()[-1]}"[:300]
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__} (no message){where}"[:300]
+
+
 def machine() -> dict:
     import torch
 
@@ -211,6 +223,5 @@ if __name__ == "__main__":  # one notebook in this process's kernel: python -m v
     try:
         execute_notebook(Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]))
     except Exception as error:  # the executed copy is saved; report the cell's error in one line
-        print(f"{type(error).__name__}: {str(error).strip().splitlines()[-1] if str(error).strip() else ''}"[:300],
-              file=sys.stderr)
+        print(one_line(error), file=sys.stderr)
         sys.exit(1)
