@@ -126,10 +126,15 @@ def _execute(request: RunRequest, env: dict, work: Path) -> str | None:
             return f"timed out after {request.timeout:.0f} s"
         sys.stdout.write(done.stdout[-2000:])
         return None if done.returncode == 0 else (done.stderr.strip().splitlines() or ["failed"])[-1][:300]
+    reported = work / "error.txt"  # the child's own line: the kernel shares its stderr and may write after it
     command = [sys.executable, "-m", "vgan_course.lesson_runs", str(request.lesson.resolve()),
-               str(request.out.resolve()), str(request.timeout)]
+               str(request.out.resolve()), str(request.timeout), str(reported)]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
-    return None if done.returncode == 0 else (done.stderr.strip().splitlines() or ["failed"])[-1][:300]
+    if done.returncode == 0:
+        return None
+    if reported.exists():
+        return reported.read_text(encoding="utf-8").strip()[:300]
+    return (done.stderr.strip().splitlines() or ["failed"])[-1][:300]
 
 
 def execute_notebook(notebook: Path, out: Path, timeout: float) -> None:
@@ -219,9 +224,12 @@ def _write_json(path: Path, value) -> None:
     os.replace(temporary, path)
 
 
-if __name__ == "__main__":  # one notebook in this process's kernel: python -m vgan_course.lesson_runs NB OUT TIMEOUT
+if __name__ == "__main__":  # one notebook in this process's kernel: python -m vgan_course.lesson_runs NB OUT TIMEOUT ERROR_FILE
     try:
         execute_notebook(Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]))
     except Exception as error:  # the executed copy is saved; report the cell's error in one line
-        print(one_line(error), file=sys.stderr)
+        line = one_line(error)
+        print(line, file=sys.stderr)
+        if len(sys.argv) > 4:
+            Path(sys.argv[4]).write_text(line + "\n", encoding="utf-8")
         sys.exit(1)
