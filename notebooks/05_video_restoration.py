@@ -266,9 +266,10 @@ def restoration_step(nets, opts, batches, cfg):
 # networks, seed and batches, must leave exactly the same weights:
 
 # %%
+small = lesson.config(width=8, batch=2)  # the check compares the arithmetic, so narrow networks will do
 for name in lesson.methods:
     claims.claim("05", f"this notebook's step = the package's, {name} (largest weight difference)",
-                 methods.check_same_step(lesson.methods[name], cfg, restoration_step), at_most=0.0, assert_in_smoke=True)
+                 methods.check_same_step(lesson.methods[name], small, restoration_step), at_most=0.0, assert_in_smoke=True)
 
 # %% [markdown]
 # **How the methods are trained.** As in lesson 04, in two stages: first the single-frame L1

@@ -223,13 +223,13 @@ def test_the_committed_expected_grades_are_the_corpus_spec(corpora):
 
 # What a submission does to the grader's process or files (crashes, exits, endless loops, floods of
 # output, the channel, the solution, a bad file) is graded in the sandbox: assignment 01's corpus
-# holds every such case. The later corpora send only `correct` and `reads_solutions` (which could read
-# the solution anywhere else) and `not_a_notebook` (refused before anything runs) to the sandbox; what
-# an answer computes and how the notebook is arranged (every other case: a wrong formula, a missing
-# check, a blank or broken answer, an endless loop caught by the cell's CPU limit) is graded by the
-# same code with the child's loop run in this process, which saves starting Python and importing
-# torch for each case (about 2.5 s of CPU). `correct` is graded both ways, as a control.
-IN_THE_SANDBOX_01 = {"correct", "blank", "reads_solutions", "syntax_error", "infinite_loop", "not_a_notebook",
+# holds every such case. The later corpora send only `correct`, `reads_solutions` (which could read
+# the solution anywhere else) and `not_a_notebook` (refused before anything runs) there. Every other
+# case (a wrong formula, a missing check, a blank answer, a syntax error, a moved cell, and after 01
+# an endless loop, which the cell's CPU limit stops here too) is graded by the same code with the
+# child's loop run in this process, which saves starting Python and importing torch for each case
+# (about 2.5 s of CPU). `correct` is graded both ways, as a control.
+IN_THE_SANDBOX_01 = {"correct", "reads_solutions", "infinite_loop", "not_a_notebook",
                      "edits_solutions", "empty", "endless_swallowing_loop", "fake_results", "folder_student",
                      "huge_output", "invalid_json", "kernel_crash", "not_nbformat", "os_exit", "redefines_checks",
                      "sys_exit"}
