@@ -74,7 +74,7 @@ from vgan_course import claims, data, losses, metrics, mode_collapse, models, pr
 
 # check_steps is the tuning's budget (4000 G steps) in every real profile: section 6 checks its choices on fresh seeds
 cfg = profiles.settings(
-    smoke=dict(dstar_steps=60, saturation_steps=20, dcgan_width=8, collapse_steps=150, check_steps=100, check_seeds=1,
+    smoke=dict(dstar_steps=60, saturation_steps=20, dcgan_width=8, collapse_steps=150, check_steps=30, check_seeds=1,
                longer_steps=100, digit_steps=20, digit_width=8, workers=1),
     cpu=dict(dstar_steps=1500, saturation_steps=150, dcgan_width=32, collapse_steps=4000, check_steps=4000, check_seeds=3,
              longer_steps=20000, digit_steps=1500, digit_width=32, workers=2),

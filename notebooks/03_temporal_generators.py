@@ -298,9 +298,10 @@ def video_gan_step(nets, opts, real_batch, cfg):
 # exactly the same weights:
 
 # %%
+small = lesson.config(width=8, batch=2)  # the check compares the arithmetic, so narrow networks will do
 for name in ("VGAN", "TGAN", "MoCoGAN", "MoCoGAN without video D"):
     claims.claim("03", f"this notebook's step = the package's, {name} (largest weight difference)",
-                 methods.check_same_step(lesson.methods[name], cfg, video_gan_step), at_most=0.0, assert_in_smoke=True)
+                 methods.check_same_step(lesson.methods[name], small, video_gan_step), at_most=0.0, assert_in_smoke=True)
 
 # %% [markdown]
 # ## 3. VGAN: a moving foreground over a still background

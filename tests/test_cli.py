@@ -64,8 +64,8 @@ def test_run_records_claims_of_several_seeds_and_keeps_going_past_a_failed_claim
                              "--out", str(tmp_path / "out")], capture_output=True, text=True)
     assert result.returncode == 1  # seed 1 fails its claim
     runs = {r["seed"]: r for r in json.loads(record.read_text())}
-    assert runs[0]["error"] is None and runs[0]["claims"][0]["holds"] and runs[0]["tables"]["seeds"] == [{"seed": 0}]
-    assert runs[1]["error"].startswith("claims failed: seed is small") and runs[1]["tables"]["seeds"] == [{"seed": 1}]
+    assert runs[0]["error"] is None and runs[0]["claims"][0]["holds"] and runs[0]["tables"]["seeds"] == [{"seed": 0}], result.stderr[-3000:]
+    assert runs[1]["error"].startswith("claims failed: seed is small") and runs[1]["tables"]["seeds"] == [{"seed": 1}], result.stderr[-3000:]
     assert (tmp_path / "out" / "99_tiny-seed1.ipynb").exists()
 
 
@@ -79,6 +79,16 @@ def test_a_run_whose_claims_share_a_name_is_an_error():
     assert lesson_runs.claim_problems([made("a"), made("b")]) is None
     assert lesson_runs.claim_problems([made("a"), made("b"), made("a")]) == "claims share a name (give each its own): a"
     assert lesson_runs.claim_problems([made("a", holds=False)]) == "claims failed: a"
+
+
+def test_a_failed_run_is_reported_in_one_line_even_without_a_message():
+    from vgan_course import lesson_runs
+
+    assert lesson_runs.one_line(ValueError("first\nsecond")) == "ValueError: second"
+    try:
+        raise AssertionError  # what a bare `assert` raises outside pytest
+    except AssertionError as error:
+        assert lesson_runs.one_line(error).startswith("AssertionError (no message) at test_cli.py:")
 
 def test_sync_writes_notebooks_from_twins(tmp_path):
     twin = tmp_path / "99_demo.py"

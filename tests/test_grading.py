@@ -222,15 +222,23 @@ def test_the_committed_expected_grades_are_the_corpus_spec(corpora):
 
 
 # What a submission does to the grader's process or files (crashes, exits, endless loops, floods of
-# output, the channel, the solution, a bad file) is graded in the sandbox, with every assignment's
-# `correct` and `blank`; what an answer computes and how the notebook is arranged (every other
-# case: a wrong formula, a missing check, a deleted or moved cell) is graded by the same code with
-# the child's loop run in this process, which saves starting Python and importing torch for each
-# case (about 2.5 s of CPU). `correct` is graded both ways, as a control.
-IN_THE_SANDBOX = {"correct", "blank", "reads_solutions", "syntax_error", "infinite_loop", "not_a_notebook",
-                  "edits_solutions", "empty", "endless_swallowing_loop", "fake_results", "folder_student",
-                  "huge_output", "invalid_json", "kernel_crash", "not_nbformat", "os_exit", "redefines_checks",
-                  "sys_exit"}
+# output, the channel, the solution, a bad file) is graded in the sandbox: assignment 01's corpus
+# holds every such case. The later corpora send only `correct`, `reads_solutions` (which could read
+# the solution anywhere else) and `not_a_notebook` (refused before anything runs) there. Every other
+# case (a wrong formula, a missing check, a blank answer, a syntax error, a moved cell, and after 01
+# an endless loop, which the cell's CPU limit stops here too) is graded by the same code with the
+# child's loop run in this process, which saves starting Python and importing torch for each case
+# (about 2.5 s of CPU). `correct` is graded both ways, as a control.
+IN_THE_SANDBOX_01 = {"correct", "reads_solutions", "infinite_loop", "not_a_notebook",
+                     "edits_solutions", "empty", "endless_swallowing_loop", "fake_results", "folder_student",
+                     "huge_output", "invalid_json", "kernel_crash", "not_nbformat", "os_exit", "redefines_checks",
+                     "sys_exit"}
+IN_THE_SANDBOX_LATER = {"correct", "reads_solutions", "not_a_notebook"}
+
+
+def in_the_sandbox(number: str) -> set[str]:
+    """The cases of assignment ``number``'s corpus that are graded in the sandbox."""
+    return IN_THE_SANDBOX_01 if number == "01" else IN_THE_SANDBOX_LATER
 
 
 def run_here(cells: list[dict], limits: Limits, sandboxed: bool = False, private=()) -> runner.Run:
@@ -254,7 +262,7 @@ def run_here(cells: list[dict], limits: Limits, sandboxed: bool = False, private
 
 def grade_corpus(number: str, corpora: dict, tmp_path_factory, request):
     """Grade one assignment's corpus, checking that no file is touched: the cases of
-    :data:`IN_THE_SANDBOX` in the sandbox (two at once), the others here, one by one."""
+    :func:`in_the_sandbox` in the sandbox (two at once), the others here, one by one."""
     request.getfixturevalue("sandbox_available")
     corpus = corpora[number]
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in corpus.rglob("*") if p.is_file()}
@@ -265,7 +273,7 @@ def grade_corpus(number: str, corpora: dict, tmp_path_factory, request):
     sandboxed = folder / "submissions"
     sandboxed.mkdir()
     for path in corpus.iterdir():
-        if grader.student_id(path) in IN_THE_SANDBOX:
+        if grader.student_id(path) in in_the_sandbox(number):
             (shutil.copytree if path.is_dir() else shutil.copy)(path, sandboxed / path.name)
     out = folder / "grades.csv"
     results = {r.student: r for r in grader.grade_folder(sandboxed, task, out, limits=LIMITS)}
@@ -276,7 +284,7 @@ def grade_corpus(number: str, corpora: dict, tmp_path_factory, request):
         reference = grader.reference_values(task, LIMITS, False, [])
         for path in sorted(corpus.iterdir()):
             student = grader.student_id(path)
-            if student not in IN_THE_SANDBOX or student == "correct":
+            if student not in in_the_sandbox(number) or student == "correct":
                 results[student + (" (here)" if student == "correct" else "")] = grader.grade_one(
                     student, path, task, reference, LIMITS, sandboxed=False)
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in corpus.rglob("*") if p.is_file()}
@@ -323,7 +331,7 @@ def test_every_submission_gets_a_row(request, number, written, max_auto):
     results, out = request.getfixturevalue(GRADED[number])
     assert set(results) == set(EXPECTED_BY[number]) | {"correct (here)"}
     rows = list(csv.DictReader(out.open()))
-    assert [r["student"] for r in rows] == sorted(set(EXPECTED_BY[number]) & IN_THE_SANDBOX)
+    assert [r["student"] for r in rows] == sorted(set(EXPECTED_BY[number]) & in_the_sandbox(number))
     assert all(r[written] == "pending" and r["max_auto"] == max_auto for r in rows)
     assert (out.parent / "feedback" / "correct.md").exists()
 

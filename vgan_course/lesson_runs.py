@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,10 +126,15 @@ def _execute(request: RunRequest, env: dict, work: Path) -> str | None:
             return f"timed out after {request.timeout:.0f} s"
         sys.stdout.write(done.stdout[-2000:])
         return None if done.returncode == 0 else (done.stderr.strip().splitlines() or ["failed"])[-1][:300]
+    reported = work / "error.txt"  # the child's own line: the kernel shares its stderr and may write after it
     command = [sys.executable, "-m", "vgan_course.lesson_runs", str(request.lesson.resolve()),
-               str(request.out.resolve()), str(request.timeout)]
+               str(request.out.resolve()), str(request.timeout), str(reported)]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
-    return None if done.returncode == 0 else (done.stderr.strip().splitlines() or ["failed"])[-1][:300]
+    if done.returncode == 0:
+        return None
+    if reported.exists():
+        return reported.read_text(encoding="utf-8").strip()[:300]
+    return (done.stderr.strip().splitlines() or ["failed"])[-1][:300]
 
 
 def execute_notebook(notebook: Path, out: Path, timeout: float) -> None:
@@ -159,6 +165,17 @@ def _save_executed(nb, out: Path) -> None:
             nbformat.write(nb, f)
         raise OSError(f"cannot write the executed notebook to {out} ({error.strerror or error}); "
                       f"it was saved to {kept}") from None
+
+
+def one_line(error: BaseException) -> str:
+    """``error`` in one line of at most 300 characters: its type and its message's last line, or, for an
+    error without a message (a bare ``assert`` in the kernel machinery), the file and line that raised it."""
+    text = str(error).strip()
+    if text:
+        return f"{type(error).__name__}: {text.splitlines()[-1]}"[:300]
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__} (no message){where}"[:300]
 
 
 def machine() -> dict:
@@ -207,10 +224,12 @@ def _write_json(path: Path, value) -> None:
     os.replace(temporary, path)
 
 
-if __name__ == "__main__":  # one notebook in this process's kernel: python -m vgan_course.lesson_runs NB OUT TIMEOUT
+if __name__ == "__main__":  # one notebook in this process's kernel: python -m vgan_course.lesson_runs NB OUT TIMEOUT ERROR_FILE
     try:
         execute_notebook(Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]))
     except Exception as error:  # the executed copy is saved; report the cell's error in one line
-        print(f"{type(error).__name__}: {str(error).strip().splitlines()[-1] if str(error).strip() else ''}"[:300],
-              file=sys.stderr)
+        line = one_line(error)
+        print(line, file=sys.stderr)
+        if len(sys.argv) > 4:
+            Path(sys.argv[4]).write_text(line + "\n", encoding="utf-8")
         sys.exit(1)

@@ -126,6 +126,7 @@ def restoration_step(nets: dict[str, nn.Module], opts: dict[str, torch.optim.Opt
 
 
 @torch.no_grad()
+@torch.no_grad()
 def restore(G: nn.Module, low: torch.Tensor, low_flow_back: torch.Tensor | None = None, batch: int = 64) -> torch.Tensor:
     """Restore clips ``low (n, T, c, h, w)`` with a trained generator, in eval mode, ``batch`` clips at a
     time, on the generator's device; the result on the CPU. A recurrent generator warps with
@@ -258,9 +259,9 @@ LESSON = Lesson(
     name="05_video_restoration",
     methods={**{start.name: start for start in STARTS.values()}, **METHODS},
     settings={
-        "smoke": dict(steps=_steps(3, 2, 3, 2), batch=2, n_test=64, width=32),
-        "cpu": dict(steps=_steps(1000, 500, 400, 200), batch=16, n_test=64, width=32),
-        "gpu": dict(steps=_steps(5000, 2500, 2000, 1000), batch=32, n_test=256, width=32),
+        "smoke": dict(steps=_steps(3, 2, 3, 2), batch=2, n_test=64, width=32, carphone_frames=12),
+        "cpu": dict(steps=_steps(1000, 500, 400, 200), batch=16, n_test=64, width=32, carphone_frames=40),
+        "gpu": dict(steps=_steps(5000, 2500, 2000, 1000), batch=32, n_test=256, width=32, carphone_frames=40),
         "ship": dict(steps=_steps(3000, 1500, 3000, 1500), batch=16, n_test=64, width=32),
     },
     architecture=("width",),
