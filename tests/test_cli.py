@@ -97,3 +97,11 @@ def test_sync_writes_notebooks_from_twins(tmp_path):
     assert cli.sync_notebooks([tmp_path]) == []  # nothing changed, nothing written
     cells = nbformat.read(tmp_path / "99_demo.ipynb", as_version=4).cells
     assert [c.cell_type for c in cells] == ["markdown", "code"] and cells[1].source == "x = 1"
+
+
+def test_the_command_line_and_the_claims_import_no_torch():
+    """`vgan-course sync`, a refused path and a lesson run's bookkeeping answer at once: importing
+    PyTorch costs about 2 s of CPU, paid only by the commands that train or grade."""
+    code = "import sys, vgan_course.cli, vgan_course.lesson_runs, vgan_course.claims; print('torch' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr

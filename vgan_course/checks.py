@@ -11,7 +11,8 @@ naming the problem, what was expected and what was received:
 - :func:`check_same_device`: tensors (or a tensor and a network) on one device;
 - :func:`check_positive`, :func:`check_non_negative`, :func:`check_positive_int`,
   :func:`check_choice`: parameters such as ``fps``, ``sigma``, ``rounds``, ``convention``;
-- :func:`check_writable`: a folder that files can be written to, checked before long work.
+- :func:`check_writable`: a folder that files can be written to, checked before long work
+  (it lives in :mod:`vgan_course.folders`, which does not import torch).
 
 Each costs at most one reduction over a tensor: call them at the boundary, not inside loops.
 """
@@ -19,14 +20,13 @@ Each costs at most one reduction over a tensor: call them at the boundary, not i
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import warnings
-from pathlib import Path
 from typing import Iterable
 
 import torch
 from torch import nn
+
+from .folders import check_writable  # noqa: F401  (checks.check_writable, as before)
 
 
 def check_tensor(x: object, name: str, floating: bool = True) -> torch.Tensor:
@@ -172,21 +172,6 @@ def check_choice(value: object, name: str, choices: Iterable) -> object:
     if value not in choices:
         raise ValueError(f"{name} must be one of {choices}, got {value!r}")
     return value
-
-
-def check_writable(folder: str | os.PathLike, what: str) -> Path:
-    """Require that files can be created in ``folder`` (or, if it does not exist yet, in its
-    nearest existing parent, so that it can be made); returns it resolved. Creates nothing."""
-    folder = Path(folder).expanduser().resolve()
-    existing = next((p for p in [folder, *folder.parents] if p.exists()), None)
-    try:
-        if existing is None or not existing.is_dir():
-            raise OSError(f"{existing} is not a folder")
-        tempfile.TemporaryFile(dir=existing).close()
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise ValueError(f"cannot write to {folder} (for {what}): {existing} is not a writable folder ({reason})") from None
-    return folder
 
 
 def _real(value: object, name: str) -> float:

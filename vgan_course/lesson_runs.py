@@ -25,6 +25,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import claims as recorded
-from .checks import check_writable
+from .folders import check_writable
 
 PROFILES = ("smoke", "cpu", "gpu")
 
@@ -202,6 +203,7 @@ def run_all(lessons: list[Path], *, profile: str, seeds: list[int], jobs: int = 
                 target = out if single and out is not None and out.suffix == ".ipynb" else folder / f"{lesson.stem}-seed{seed}.ipynb"
             requests.append(RunRequest(lesson, profile, seed, retrain, keep_going, runs, target, timeout, threads))
     done: list[dict | None] = [None] * len(requests)
+    writing = threading.Lock()  # runs that end together must not write the record at once
 
     def one(index: int) -> None:
         done[index] = result = run_lesson(requests[index])
@@ -210,7 +212,8 @@ def run_all(lessons: list[Path], *, profile: str, seeds: list[int], jobs: int = 
               f"{result['seconds']:.0f} s, {sum(c['holds'] for c in claims)}/{len(claims)} claims hold"
               + (f", FAILED: {result['error']}" if result["error"] else ""), flush=True)
         if record is not None:
-            _write_json(record, [r for r in done if r is not None])
+            with writing:
+                _write_json(record, [r for r in done if r is not None])
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(one, range(len(requests))))

@@ -21,11 +21,14 @@ import os
 import random
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
-from .checks import check_writable
+from .folders import check_writable
+
+if TYPE_CHECKING:
+    import torch
 
 PROFILES = ("smoke", "cpu", "gpu")
 
@@ -34,6 +37,8 @@ def current_profile() -> str:
     """The active profile: ``VGAN_PROFILE`` if set, else ``gpu`` with CUDA, else ``cpu``."""
     name = os.environ.get("VGAN_PROFILE", "").strip().lower()
     if not name:
+        import torch  # here, not above: the command line and the claims need no torch
+
         return "gpu" if torch.cuda.is_available() else "cpu"
     if name not in PROFILES:
         raise ValueError(f"VGAN_PROFILE must be one of {PROFILES}, got {name!r}")
@@ -55,6 +60,8 @@ def seed_everything(seed: int | None = None) -> int:
     With ``seed=None`` the seed comes from ``VGAN_SEED``. On the CPU a seeded run is
     deterministic; on a GPU some kernels are not, which the ``gpu`` profile accepts.
     """
+    import torch
+
     seed = current_seed() if seed is None else int(seed)
     random.seed(seed)
     np.random.seed(seed % 2**32)
@@ -64,6 +71,8 @@ def seed_everything(seed: int | None = None) -> int:
 
 def device() -> torch.device:
     """The device lessons train on: ``VGAN_DEVICE`` if set, else CUDA when present, else CPU."""
+    import torch
+
     wanted = os.environ.get("VGAN_DEVICE", "").strip()
     if wanted:
         return usable_device(wanted, "VGAN_DEVICE")
@@ -73,6 +82,8 @@ def device() -> torch.device:
 def usable_device(name: str, source: str = "device") -> torch.device:
     """``torch.device(name)`` after checking that this machine has it (a tensor can be made on it);
     a ``ValueError`` naming ``source`` otherwise."""
+    import torch
+
     try:
         chosen = torch.device(name)
     except RuntimeError:

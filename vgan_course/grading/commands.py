@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..checks import check_writable
+from ..folders import check_writable
 
 
 def sync_notebooks(paths: list[Path], force: bool = False) -> list[Path]:
