@@ -50,14 +50,18 @@
 # (`docs/results.md`) records the measured wall times.
 
 # %%
-# Colab only: install the course package (Colab keeps its own GPU build of torch).
+# Colab only: install the course's tagged release (Colab keeps its own torch, IPython and widgets),
+# then check the runtime (a GPU? where do checkpoints go?).
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "vgan-course @ git+https://github.com/vgan-course/vgan-course"], check=True)
+                    "vgan-course @ git+https://github.com/vgan-course/vgan-course@v0.1.0"], check=True)
+    from vgan_course import colab
+
+    colab.check_runtime()
 
 # %%
 import os

@@ -44,11 +44,14 @@
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import sys
 
-if "google.colab" in sys.modules:  # Colab only: install the course package
+if "google.colab" in sys.modules:  # Colab only: install the course's tagged release, check the runtime
     import subprocess
 
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "vgan-course @ git+https://github.com/vgan-course/vgan-course"], check=True)
+                    "vgan-course @ git+https://github.com/vgan-course/vgan-course@v0.1.0"], check=True)
+    from vgan_course import colab
+
+    colab.check_runtime()
 
 import math
 

@@ -286,14 +286,15 @@ def _method(name: str) -> Method:
     conditioning = name.split()[0]
     hyper = {"conditioning": conditioning, "mismatch_weight": 0.5, "frames_per_clip": 2, "lr": 2e-4}
     return Method("06_controllable_clips", name, f"controllable_{conditioning}_d", build_networks, make_optimizers,
-                  training_batches, make_step, hyper, average_decay=0.99, better=("seen both", "higher"))
+                  training_batches, make_step, hyper, average_decay=0.99, better=("seen both", "higher"),
+                  sample=lambda G: prompt_clips(G, list(FIGURE_PROMPTS), 1).video)  # TensorBoard: the figure's prompts
 
 
 METHODS = {name: _method(name) for name in METHOD_NAMES}
 # What the lesson measures, per profile: clips per prompt, real clips for the reader, detection sets and the
 # detectors' and the sound encoder's steps
 EVALUATION = {
-    "smoke": dict(per_prompt=2, n_real=120, n_detect=24, n_detect_train=32, cnn_steps=4, sound_steps=4),
+    "smoke": dict(per_prompt=2, n_real=120, n_detect=12, n_detect_train=16, cnn_steps=4, sound_steps=4),
     "cpu": dict(per_prompt=12, n_real=480, n_detect=192, n_detect_train=256, cnn_steps=300, sound_steps=400),
     "gpu": dict(per_prompt=32, n_real=1280, n_detect=512, n_detect_train=768, cnn_steps=600, sound_steps=800),
 }
