@@ -64,9 +64,14 @@ def _describe(lesson: str, profile: str, retrain: bool, runs: list[dict]) -> str
     seconds = [r["seconds"] for r in runs]
     machine = runs[0]["machine"]
     where = machine.get("cuda") or f"{machine.get('cpu_cores')} CPU cores"
+    commands: dict[str, list[str]] = {}  # each command that recorded some of the runs, with their seeds
+    for run in runs:
+        commands.setdefault(run.get("command", ""), []).append(str(run["seed"]))
+    said = "; ".join(f"`{command}`" + (f" ({'seeds' if len(seeds) > 1 else 'seed'} {', '.join(seeds)})" if len(commands) > 1 else "")
+                     for command, seeds in commands.items())
+    notes = "".join(f"; {note}" for note in dict.fromkeys(r["note"] for r in runs if r.get("note")))
     return (f"{lesson}, `{profile}` profile, {how}: seeds {', '.join(str(r['seed']) for r in runs)}; "
-            f"{statistics.mean(seconds):.0f} s per run (max {max(seconds):.0f} s) on {where}; "
-            f"`{runs[-1].get('command', '')}`" + (f"; {runs[-1]['note']}" if runs[-1].get("note") else ""))
+            f"{statistics.mean(seconds):.0f} s per run (max {max(seconds):.0f} s) on {where}; {said}{notes}")
 
 
 def claim_rows(runs: list[dict]) -> list[list]:

@@ -19,7 +19,7 @@
 # %% [markdown]
 # # 00 · Welcome to vgan-course
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/main/notebooks/00_welcome.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/v0.1.0/notebooks/00_welcome.ipynb)
 #
 # This course teaches **generative adversarial networks for short video**, the kind of clip that
 # fills social media: how a GAN learns, why its objective is hard to optimise, how to generate

@@ -19,7 +19,7 @@
 # %% [markdown]
 # # 01 · GAN basics: a generator, a discriminator and their game
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/main/notebooks/01_gan_basics.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/v0.1.0/notebooks/01_gan_basics.ipynb)
 #
 # Every video GAN in this course, from MoCoGAN to a flicker-free style transfer, is built on one
 # idea: two networks play a game. A **generator** turns random noise into samples; a

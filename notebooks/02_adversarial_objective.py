@@ -19,7 +19,7 @@
 # %% [markdown]
 # # 02 · The adversarial objective, and why GANs are hard to train
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/main/notebooks/02_adversarial_objective.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/v0.1.0/notebooks/02_adversarial_objective.ipynb)
 #
 # Lesson 01 trained GANs and saw them work, mostly: the ring GAN hit some modes and missed
 # others, and the numbers changed from seed to seed. Before we build video GANs on top of this

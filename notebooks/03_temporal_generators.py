@@ -19,7 +19,7 @@
 # %% [markdown]
 # # 03 · Temporal generators: clips whose frames belong together
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/main/notebooks/03_temporal_generators.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/v0.1.0/notebooks/03_temporal_generators.ipynb)
 #
 # A clip is not a bag of frames. A digit that drifts across the screen is the *same* digit in
 # every frame, and it moves a little, smoothly, from one frame to the next. Many tutorials

@@ -19,7 +19,7 @@
 # %% [markdown]
 # # 04 · Video style transfer without flicker
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/main/notebooks/04_video_style_transfer.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/v0.1.0/notebooks/04_video_style_transfer.ipynb)
 #
 # Give every frame of a clip a new look (a film stock, a cartoon palette, a painted texture)
 # with an image-to-image network, one frame at a time, and the result flickers: each frame is

@@ -19,7 +19,7 @@
 # %% [markdown]
 # # 05 · Video restoration and enhancement
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/main/notebooks/05_video_restoration.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/v0.1.0/notebooks/05_video_restoration.ipynb)
 #
 # Social media is full of damaged video: filmed in the dark (noise), re-uploaded at a quarter of
 # the resolution, squeezed by a codec until blocks appear. *Restoration* gives back the clean

@@ -19,7 +19,7 @@
 # %% [markdown]
 # # 06 · Controllable clips: from a prompt to a clip, and telling generated clips from real ones
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/main/notebooks/06_controllable_clips.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/v0.1.0/notebooks/06_controllable_clips.ipynb)
 #
 # The capstone. Three directions of video GANs for social media meet here: **generation from
 # text** ("digit 3 moves left" becomes a clip), **control** over what is generated (which digit,

@@ -19,7 +19,7 @@
 # %% [markdown]
 # # 07 · Scaling out: one GAN step on several processes (appendix)
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/main/notebooks/07_scaling_out.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/v0.1.0/notebooks/07_scaling_out.ipynb)
 #
 # Lesson 03 at 64 x 64 already keeps one GPU busy for minutes per model. The next step up is
 # several GPUs, on one machine or several, with PyTorch's own engine: `torchrun` starts one

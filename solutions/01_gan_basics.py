@@ -19,7 +19,7 @@
 # %% [markdown]
 # # Assignment 01 · GAN basics
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/main/assignments/01_gan_basics.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/v0.1.0/assignments/01_gan_basics.ipynb)
 #
 # Work through lesson 01 first. Then fill in each `# YOUR CODE HERE` and run the check cell
 # right below it: it tells you at once what is wrong. When every check prints `Success!`, run the

@@ -19,7 +19,7 @@
 # %% [markdown]
 # # Assignment 02 · The adversarial objective
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/main/assignments/02_adversarial_objective.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/v0.1.0/assignments/02_adversarial_objective.ipynb)
 #
 # Work through lesson 02 first. Then fill in each `# YOUR CODE HERE` and run the check cell
 # right below it: it tells you at once what is wrong. When every check prints `Success!`, run the

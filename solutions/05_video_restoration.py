@@ -19,7 +19,7 @@
 # %% [markdown]
 # # Assignment 05 · Video restoration and enhancement
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/main/assignments/05_video_restoration.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/v0.1.0/assignments/05_video_restoration.ipynb)
 #
 # Work through lesson 05 first. Then fill in each `# YOUR CODE HERE` and run the check cell
 # right below it: it tells you at once what is wrong. When every check prints `Success!`, run the

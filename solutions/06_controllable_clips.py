@@ -19,7 +19,7 @@
 # %% [markdown]
 # # Assignment 06 · Controllable clips
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/main/assignments/06_controllable_clips.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/vgan-course/vgan-course/blob/v0.1.0/assignments/06_controllable_clips.ipynb)
 #
 # Work through lesson 06 first. Then fill in each `# YOUR CODE HERE` and run the check cell
 # right below it: it tells you at once what is wrong. When every check prints `Success!`, run the

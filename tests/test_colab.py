@@ -33,6 +33,9 @@ def test_the_tag_follows_the_package_version():
     assert project["version"] == __version__
     assert colab.install_requirement().split(" @ ")[1] in (ROOT / "README.md").read_text(), "README names another tag"
     assert colab.install_requirement() == f"vgan-course @ git+https://github.com/vgan-course/vgan-course@v{__version__}"
+    badges = re.findall(r"colab\.research\.google\.com/github/vgan-course/vgan-course/blob/([^/]+)/",
+                        (ROOT / "README.md").read_text())
+    assert badges and set(badges) == {f"v{__version__}"}, "README's badges must open the notebooks of the tag installed"
 
 
 def test_requirements_are_met_by_what_colab_ships():

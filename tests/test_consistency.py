@@ -11,6 +11,8 @@ import jupytext
 import pytest
 import yaml
 
+from vgan_course import colab
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIRS = [ROOT / "notebooks", ROOT / "solutions", ROOT / "assignments"]
 TWINNED = sorted(p for d in NOTEBOOK_DIRS[:2] for p in d.glob("*.py"))
@@ -56,8 +58,9 @@ def test_every_lesson_has_a_twin():
 def test_lessons_work_on_colab(notebook):
     nb = jupytext.read(notebook)
     text = "\n".join(c.source for c in nb.cells)
-    badge = f"https://colab.research.google.com/github/vgan-course/vgan-course/blob/main/notebooks/{notebook.name}"
-    assert badge in nb.cells[0].source, "the first cell needs an Open in Colab badge pointing at this notebook"
+    tag = colab.install_requirement().split("@")[-1]  # the notebook of the release whose package it installs
+    badge = f"https://colab.research.google.com/github/vgan-course/vgan-course/blob/{tag}/notebooks/{notebook.name}"
+    assert badge in nb.cells[0].source, f"the first cell needs an Open in Colab badge pointing at this notebook, at {tag}"
     install = [c for c in nb.cells if c.cell_type == "code" and "pip" in c.source]
     assert install and '"google.colab" in sys.modules' in install[0].source, "the install cell must act only on Colab"
     assert "!pip" not in text and "%pip" not in text, "install with plain Python (subprocess), not shell magics"
