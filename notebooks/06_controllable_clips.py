@@ -387,10 +387,17 @@ plt.show()
 # controls (seen prompts), and the same for held-out prompts against the seen controls.
 
 # %%
+CONTROLS = ("seen, prompts shuffled", "seen, one prompt for all")
+
+
+def above_controls(method: str, key: str, split: str = "seen") -> float:
+    """A generator's score on ``split`` prompts minus the higher of its two controls (made on seen prompts)."""
+    return results[method, split][key] - max(results[method, c][key] for c in CONTROLS)
+
+
 for method in trained:
-    controls = [results[method, "seen, prompts shuffled"], results[method, "seen, one prompt for all"]]
     for split in ("seen", "held-out"):
-        margin = {k: results[method, split][k] - max(c[k] for c in controls) for k in ("digit", "motion", "both")}
+        margin = {k: above_controls(method, k, split) for k in ("digit", "motion", "both")}
         print(f"{method:17s}{split:9s} above its controls: " + "  ".join(f"{k} {v:+.3f}" for k, v in margin.items()))
 
 # %% [markdown]
@@ -409,22 +416,40 @@ for method in trained:
 #   same whatever the noise: their spread is about a tenth of real clips'. The unconditional MoCoGAN
 #   of lesson 03 does not do this; conditioning on small data does.
 
+# %% [markdown]
+# **Trained here** (`RETRAIN = True`, and always in the `smoke` and `gpu` profiles). In the `cpu`
+# profile each generator trains `cfg.steps` steps, a tenth of the shipped training, and the
+# claims are then about what comes first: the motion. Over training seeds 0-4 (the results page)
+# the projection-D generator moves a blob the asked way, on seen and held-out prompts alike, and
+# draws no digit yet; the concatenation-D generator is further behind. Its within-prompt spread is
+# still large: the collapse comes later in training. The `gpu` profile trains longer and asserts
+# the motion claims only.
+
 # %%
-both = {m: results[m, "seen"]["both"] - max(results[m, c]["both"] for c in ("seen, prompts shuffled", "seen, one prompt for all"))
-        for m in trained}
-claims.claim("06", "projection D: digit and motion right, seen prompts", results["projection D", "seen"]["both"], at_least=0.6)
-claims.claim("06", "projection D: digit and motion right, seen prompts, minus the higher control", both["projection D"],
-             at_least=0.5)
-claims.claim("06", "concatenation D: digit right, seen prompts (chance 0.1)", results["concatenation D", "seen"]["digit"],
-             at_most=0.2)
-claims.claim("06", "projection D minus concatenation D: digit and motion right, seen prompts",
-             results["projection D", "seen"]["both"] - results["concatenation D", "seen"]["both"], at_least=0.4)
-for method in trained:
-    claims.claim("06", f"{method}: motion right, held-out prompts", results[method, "held-out"]["motion"], at_least=0.9)
-claims.claim("06", "projection D: digit right, held-out prompts (chance 0.1; no composition)",
-             results["projection D", "held-out"]["digit"], at_most=0.2)
-claims.claim("06", "projection D: spread within a prompt / real clips' (collapse within the condition)",
-             results["projection D", "seen"]["spread / real"], at_most=0.3)
+if shipped_models:
+    claims.claim("06", "projection D: digit and motion right, seen prompts", results["projection D", "seen"]["both"],
+                 at_least=0.6)
+    claims.claim("06", "projection D: digit and motion right, seen prompts, minus the higher control",
+                 above_controls("projection D", "both"), at_least=0.5)
+    claims.claim("06", "concatenation D: digit right, seen prompts (chance 0.1)", results["concatenation D", "seen"]["digit"],
+                 at_most=0.2)
+    claims.claim("06", "projection D minus concatenation D: digit and motion right, seen prompts",
+                 results["projection D", "seen"]["both"] - results["concatenation D", "seen"]["both"], at_least=0.4)
+    for method in trained:
+        claims.claim("06", f"{method}: motion right, held-out prompts", results[method, "held-out"]["motion"], at_least=0.9)
+    claims.claim("06", "projection D: digit right, held-out prompts (chance 0.1; no composition)",
+                 results["projection D", "held-out"]["digit"], at_most=0.2)
+    claims.claim("06", "projection D: spread within a prompt / real clips' (collapse within the condition)",
+                 results["projection D", "seen"]["spread / real"], at_most=0.3)
+else:
+    for split in ("seen", "held-out"):
+        claims.claim("06", f"trained here: projection D: motion right, {split} prompts",
+                     results["projection D", split]["motion"], at_least=0.8)
+    claims.claim("06", "trained here: projection D: motion right, seen prompts, minus the higher control",
+                 above_controls("projection D", "motion"), at_least=0.5)
+    if cfg.profile == "cpu":
+        claims.claim("06", "trained here: projection D minus concatenation D: motion right above the controls",
+                     above_controls("projection D", "motion") - above_controls("concatenation D", "motion"), at_least=0.3)
 
 # %% [markdown]
 # **Your prompt.** Type a prompt in the box and press Enter (where widgets work), or change
@@ -490,8 +515,10 @@ for name, row in sound_rows.items():
           f"   (from text: both {text['both']:.3f})")
 claims.record_table("06", "prompt accuracy from sounds (projection D)", [{"prompts": k, **v} for k, v in sound_rows.items()])
 claims.claim("06", "from sounds: motion right, seen prompts", sound_rows["seen"]["motion"], at_least=0.9)
-claims.claim("06", "from sounds: digit and motion right, seen prompts, minus sounds shuffled",
-             sound_rows["seen"]["both"] - sound_rows["seen, sounds shuffled"]["both"], at_least=0.1)
+heard_key = "both" if shipped_models else "motion"  # a generator trained here draws no digit yet
+claims.claim("06", f"from sounds: {'digit and motion' if shipped_models else 'motion'} right, seen prompts, minus sounds shuffled",
+             sound_rows["seen"][heard_key] - sound_rows["seen, sounds shuffled"][heard_key],
+             at_least=0.1 if shipped_models else 0.5)
 
 # %% [markdown]
 # ## 6. Telling generated clips from real ones
@@ -543,8 +570,9 @@ claims.record_table("06", "detection: AP and accuracy per generator, compression
 detected = {(r["generator"], r["compression"], r["detector"]): r for r in table}
 
 # %% [markdown]
-# **What it says.** The claims below held for seeds 0 and 1 in the `cpu` profile (the detectors
-# and test clips change with the seed; lesson 03's generators are shipped):
+# **What it says.** The claims below hold for seeds 0-4 in the `cpu` profile (the detectors
+# and test clips change with the seed; lesson 03's generators are shipped; the results page
+# has the table over those seeds):
 #
 # - on the generator they learned from, every detector ranks the generated clips above the real
 #   ones almost without error, and on the control, real against real, none does better than chance;
@@ -603,6 +631,15 @@ claims.claim("06", "detection: VGAN, spectrum + LR accuracy at MoCoGAN's thresho
 #    say about detectors that read one trace?
 # 7. **A fair threshold.** The accuracy uses the threshold learned on MoCoGAN. Choose, for each
 #    test set, the threshold that maximises accuracy, and compare. Why can a platform not do that?
+# 8. **Against the collapse within a prompt.** Shahbazi et al. (2022) bring the condition in
+#    gradually (*transitional training*): the GAN starts unconditional, and a weight $\lambda_t$ that
+#    grows from 0 to 1 between two chosen steps scales the caption's vector in the generator
+#    ($c \to \lambda_t c$) and the projection term in the discriminators
+#    ($D = \psi(\phi) + \lambda_t \langle V c, \phi \rangle$). Write it as a step: start from
+#    `lesson_step`, where `ctx.step` is the step number; in each discriminator, a forward hook on
+#    `head.project` that multiplies its output by $\lambda_t$ does the second part. Train the
+#    projection-D generator 2000 steps with and without it, and compare the spread within a prompt
+#    and the prompt accuracy. Does the variety come back, and what does it cost in accuracy?
 #
 # The graded version is `assignments/06_controllable_clips.ipynb`.
 #
