@@ -69,7 +69,6 @@ def test_run_records_claims_of_several_seeds_and_keeps_going_past_a_failed_claim
     assert (tmp_path / "out" / "99_tiny-seed1.ipynb").exists()
 
 
-
 def test_a_run_whose_claims_share_a_name_is_an_error():
     from vgan_course import claims, lesson_runs
 
@@ -89,6 +88,7 @@ def test_a_failed_run_is_reported_in_one_line_even_without_a_message():
         raise AssertionError  # what a bare `assert` raises outside pytest
     except AssertionError as error:
         assert lesson_runs.one_line(error).startswith("AssertionError (no message) at test_cli.py:")
+
 
 def test_sync_writes_notebooks_from_twins(tmp_path):
     twin = tmp_path / "99_demo.py"
