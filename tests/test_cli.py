@@ -70,7 +70,6 @@ def test_run_records_claims_of_several_seeds_and_keeps_going_past_a_failed_claim
     assert (tmp_path / "out" / "99_tiny-seed1.ipynb").exists()
 
 
-
 def test_a_run_whose_claims_share_a_name_is_an_error():
     from vgan_course import claims, lesson_runs
 
@@ -121,6 +120,7 @@ def test_a_lesson_run_waits_for_the_kernel_in_short_polls():
     with pytest.raises(Empty):
         asyncio.run(silent.get_msg(timeout=0.2))
     assert 0.2 <= time.monotonic() - start < 1 and len(silent.polls) >= 4
+
 
 def test_sync_writes_notebooks_from_twins(tmp_path):
     twin = tmp_path / "99_demo.py"

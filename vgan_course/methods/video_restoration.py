@@ -126,7 +126,6 @@ def restoration_step(nets: dict[str, nn.Module], opts: dict[str, torch.optim.Opt
 
 
 @torch.no_grad()
-@torch.no_grad()
 def restore(G: nn.Module, low: torch.Tensor, low_flow_back: torch.Tensor | None = None, batch: int = 64) -> torch.Tensor:
     """Restore clips ``low (n, T, c, h, w)`` with a trained generator, in eval mode, ``batch`` clips at a
     time, on the generator's device; the result on the CPU. A recurrent generator warps with
