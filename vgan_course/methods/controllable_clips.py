@@ -228,7 +228,7 @@ def score(method: Method, G: ConditionalMoCoGANGenerator) -> dict[str, float]:
     return {**{f"{split} {k}": v for split, row in rows.items() for k, v in row.items()}, "spread / real spread": spread}
 
 
-FIGURE_PROMPTS = ((3, "left"), (7, "down"), (0, "left"), (5, "right"))  # two seen, then two held-out
+FIGURE_PROMPTS = ((3, "left"), (7, "down"), (0, "left"), (5, "right"))  # one seen, then three held-out
 
 
 def figure_rows() -> dict[str, torch.Tensor]:
