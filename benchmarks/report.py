@@ -86,19 +86,23 @@ def claim_rows(runs: list[dict]) -> list[list]:
 
 
 def recorded_tables(runs: list[dict]) -> list[str]:
-    """The tables a lesson recorded, pooled over runs: rows grouped by their first text column,
-    each number as mean ± std over the runs."""
+    """The tables a lesson recorded, pooled over runs: rows grouped by their text columns (e.g.
+    generator, compression and detector), each number as mean ± std over the runs."""
     lines = []
     for name in dict.fromkeys(t for r in runs for t in r.get("tables", {})):
         rows = [row for r in runs for row in r["tables"].get(name, [])]
-        label = next((k for k, v in rows[0].items() if isinstance(v, str)), None)
-        if label is None:
-            label, rows = "rows", [{"rows": "every run", **row} for row in rows]
+        labels = [k for k, v in rows[0].items() if isinstance(v, str)]
+        if not labels:
+            labels, rows = ["rows"], [{"rows": "every run", **row} for row in rows]
         columns = list(dict.fromkeys(k for row in rows for k, v in row.items()
-                                     if k not in (label, "seed") and (v is None or isinstance(v, (int, float)))))
-        groups = list(dict.fromkeys(row[label] for row in rows))
-        body = [[g, *(_mean_spread([row.get(c) for row in rows if row[label] == g]) for c in columns)] for g in groups]
-        lines += [f"*{name}* (mean ± std over {len(runs)} runs)", "", *_table([label, *columns], body)]
+                                     if k not in labels and k != "seed" and (v is None or isinstance(v, (int, float)))))
+
+        def key(row: dict) -> tuple:
+            return tuple(row[label] for label in labels)
+
+        groups = list(dict.fromkeys(key(row) for row in rows))
+        body = [[*g, *(_mean_spread([row.get(c) for row in rows if key(row) == g]) for c in columns)] for g in groups]
+        lines += [f"*{name}* (mean ± std over {len(runs)} runs)", "", *_table([*labels, *columns], body)]
     return lines
 
 

@@ -60,7 +60,7 @@ if "google.colab" in sys.modules:
 # | 03 | Temporal generators | frame-by-frame baseline, VGAN, TGAN, MoCoGAN | a video Fréchet distance, temporal consistency |
 # | 04 | Video style transfer | per-frame CycleGAN, temporal loss with optical flow, Recycle-GAN | warping error, flicker |
 # | 05 | Restoration | denoising, deblocking, super-resolution, adversarial vs L1 | PSNR, SSIM, perception-distortion |
-# | 06 | Capstone *(coming)* | controllable clip generation, detecting generated clips | prompt accuracy, detector accuracy |
+# | 06 | Capstone: controllable clips | clips from a typed prompt (text or sound), detectors of generated clips | prompt accuracy on held-out combinations, detector AP before and after H.264 |
 # | 07 | Beyond one GPU | the course's training loop on several processes or GPUs (DDP, `torchrun`) | one step on 2 processes against one on twice the batch, throughput |
 
 # %% [markdown]

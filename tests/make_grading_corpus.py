@@ -1,4 +1,4 @@
-"""The grading corpora of assignments 01 to 05: synthetic submissions with known grades.
+"""The grading corpora of assignments 01 to 06: synthetic submissions with known grades.
 
     python tests/make_grading_corpus.py              # rewrites tests/grading_corpus/NN_expected.json
     python tests/make_grading_corpus.py --out DIR    # also writes the notebooks, to look at them
@@ -18,7 +18,9 @@ Assignment 01's corpus is the thorough one (bad files, crashes, hostile code); 0
 mistakes students make with losses and penalties, 03's those made with motion codes, (2+1)-D
 blocks, frame sampling and the Fréchet distance, 04's those made with flow warping, the
 temporal, cycle and recycle losses, 05's those made with PSNR, sub-pixel up-sampling, the
-ping-pong loss and SRGAN's generator loss; the later ones repeat a few of the failures.
+ping-pong loss and SRGAN's generator loss, 06's those made with the prompt tokenizer, the
+projection discriminator, the matching-aware loss, the motion reader and the spectral feature;
+the later ones repeat a few of the failures.
 """
 
 from __future__ import annotations
@@ -742,6 +744,103 @@ def build_05() -> dict:
     return cases
 
 
+# --- assignment 06 ----------------------------------------------------------------------------
+
+FULL_06 = {"tokenizer_tests": 2, "projection_tests": 2, "matching_tests": 2, "motion_tests": 2, "spectrum_tests": 3}
+TOKENIZE = '''def tokenize(prompt: str, length: int = 9) -> torch.Tensor:
+    words = prompt.lower().replace(",", " ").replace(".", " ").split()
+    error = ValueError(f"{prompt!r} is not 'digit D moves M' (or two such clauses joined by 'and'); "
+                       f"the vocabulary is: {' '.join(VOCABULARY[1:])}")
+    if len(words) not in (4, 9) or (len(words) == 9 and words[4] != "and"):
+        raise error
+    for start in range(0, len(words), 5):
+        d, digit, m, motion = words[start:start + 4]
+        if d != "digit" or m != "moves" or len(digit) != 1 or digit not in "0123456789" or motion not in MOTIONS:
+            raise error
+    return torch.tensor([VOCABULARY.index(w) for w in words] + [0] * (length - len(words)), dtype=torch.long)'''
+TOKENIZE_CASE_SENSITIVE = TOKENIZE.replace("prompt.lower()", "prompt")  # "DIGIT" and "Left" refused
+TOKENIZE_UNKNOWN_WORDS = '''def tokenize(prompt: str, length: int = 9) -> torch.Tensor:
+    words = prompt.lower().replace(",", " ").replace(".", " ").split()
+    ids = [VOCABULARY.index(w) if w in VOCABULARY else 0 for w in words]  # an unknown word silently becomes <pad>
+    return torch.tensor(ids + [0] * (length - len(ids)), dtype=torch.long)'''
+PROJECTION = '''def projection_logit(features, condition, psi, project):
+    phi = features.mean(dim=tuple(range(2, features.dim())))  # (n, C)
+    return psi(phi)[:, 0] + torch.einsum("nd,nd->n", condition, phi @ project.weight)  # <Vc, phi> = <c, V^T phi>'''
+PROJECTION_SUMMED = PROJECTION.replace("features.mean(", "features.sum(")  # the paper's sum, without its spectral norm
+PROJECTION_WITHOUT_PSI = PROJECTION.replace("psi(phi)[:, 0] + ", "")
+MATCHING = '''def matching_aware_loss(real_right, real_wrong, fake_right, mismatch_weight=0.5):
+    if mismatch_weight < 0 or mismatch_weight > 1:
+        raise ValueError(f"mismatch_weight {mismatch_weight} is not in [0, 1]")
+    bce, w = F.binary_cross_entropy_with_logits, mismatch_weight
+    return (bce(real_right, torch.ones_like(real_right)) + w * bce(real_wrong, torch.zeros_like(real_wrong))
+            + (1 - w) * bce(fake_right, torch.zeros_like(fake_right)))'''
+MATCHING_WEIGHTS_SWAPPED = MATCHING.replace("w * bce(real_wrong", "(1 - w) * bce(real_wrong").replace(
+    "(1 - w) * bce(fake_right", "w * bce(fake_right")  # the same loss at w = 0.5
+MATCHING_WRONG_CAPTION_AS_REAL = MATCHING.replace("bce(real_wrong, torch.zeros_like(real_wrong))",
+                                                  "bce(real_wrong, torch.ones_like(real_wrong))")
+MOTION = '''def read_motion(clips):
+    path = centroids(clips)
+    dx, dy = (path[:, -4:].mean(dim=1) - path[:, :4].mean(dim=1)).unbind(dim=1)
+    angle = torch.rad2deg(torch.atan2(-dy, dx))  # counter-clockwise from right, with y pointing up
+    off = ((angle[:, None] - torch.tensor([180.0, 0.0, 90.0, -90.0]) + 180) % 360 - 180).abs()  # degrees from each
+    nearest, motion = off.min(dim=1)
+    return torch.where((torch.hypot(dx, dy) < 3) | (nearest > 30), -1, motion).long()'''
+MOTION_X_Y_SWAPPED = MOTION.replace("    dx, dy = (", "    dy, dx = (")  # centroids are (x, y), not (row, column)
+MOTION_Y_UPWARDS = MOTION.replace("torch.atan2(-dy, dx)", "torch.atan2(dy, dx)")  # but image rows grow downwards
+SPECTRUM = '''def spectrum_profile(frames):
+    n, size = frames.shape[0], frames.shape[-1]
+    grey = frames.to(torch.float64).mean(dim=1)
+    magnitude = 20 * (torch.fft.fftshift(torch.fft.fft2(grey), dim=(-2, -1)) + 1e-8).abs().log()
+    y, x = torch.meshgrid(torch.arange(size, dtype=torch.float64), torch.arange(size, dtype=torch.float64), indexing="ij")
+    ring = torch.hypot(y - (size - 1) / 2, x - (size - 1) / 2).long().flatten()  # floor: distances are >= 0
+    sums = torch.zeros(n, int(ring.max()) + 1, dtype=torch.float64).index_add_(1, ring, magnitude.flatten(1))
+    profile = (sums / torch.bincount(ring))[:, 1:-1]
+    profile = profile - profile.min(dim=1, keepdim=True).values
+    return (profile / profile.max(dim=1, keepdim=True).values).float()'''
+SPECTRUM_WITHOUT_FFTSHIFT = SPECTRUM.replace("torch.fft.fftshift(torch.fft.fft2(grey), dim=(-2, -1))",
+                                             "torch.fft.fft2(grey)")  # zero frequency in a corner, rings round the middle
+SPECTRUM_FIRST_CHANNEL = SPECTRUM.replace("frames.to(torch.float64).mean(dim=1)", "frames.to(torch.float64)[:, 0]")
+ALL_WRONG_06 = {
+    "tokenizer": "def tokenize(prompt, length=9):\n    return torch.zeros(length, dtype=torch.long)",
+    "projection": "def projection_logit(features, condition, psi, project):\n    return torch.zeros(features.shape[0])",
+    "matching": "def matching_aware_loss(real_right, real_wrong, fake_right, mismatch_weight=0.5):\n"
+                "    return torch.tensor(0.0)",
+    "motion": "def read_motion(clips):\n    return torch.zeros(clips.shape[0], dtype=torch.long)",
+    "spectrum": "def spectrum_profile(frames):\n    return torch.zeros(frames.shape[0], 20)",
+}
+
+
+def build_06() -> dict:
+    cases, case = corpus_builder("06_controllable_clips", FULL_06, ALL_WRONG_06)
+    case("tokenizer_written_differently", answer("tokenizer", TOKENIZE))
+    case("tokenizer_case_sensitive", answer("tokenizer", TOKENIZE_CASE_SENSITIVE), {"tokenizer_tests": 1.75},
+         ["odd spacing and case"])
+    case("tokenizer_accepts_unknown_words", answer("tokenizer", TOKENIZE_UNKNOWN_WORDS), {"tokenizer_tests": 0.75},
+         ["refuses a digit out of range"])
+    case("projection_written_differently", answer("projection", PROJECTION))
+    case("projection_summed_not_averaged", answer("projection", PROJECTION_SUMMED), {"projection_tests": 0.5},
+         ["frame features"])
+    case("projection_without_psi", answer("projection", PROJECTION_WITHOUT_PSI), {"projection_tests": 0}, ["1 x 1 map"])
+    case("matching_written_differently", answer("matching", MATCHING))
+    case("matching_weights_swapped", answer("matching", MATCHING_WEIGHTS_SWAPPED), {"matching_tests": 1.2}, ["w = 0.8"])
+    case("matching_wrong_caption_as_real", answer("matching", MATCHING_WRONG_CAPTION_AS_REAL), {"matching_tests": 0.4},
+         ["large logits"])
+    case("motion_written_differently", answer("motion", MOTION))
+    case("motion_x_y_swapped", answer("motion", MOTION_X_Y_SWAPPED), {"motion_tests": 0}, ["short travel"])
+    case("motion_y_upwards", answer("motion", MOTION_Y_UPWARDS), {"motion_tests": 1}, ["held-out real clips"])
+    case("spectrum_written_differently", answer("spectrum", SPECTRUM))
+    case("spectrum_without_fftshift", answer("spectrum", SPECTRUM_WITHOUT_FFTSHIFT), {"spectrum_tests": 0},
+         ["checkerboard"])
+    case("spectrum_grey_from_first_channel", answer("spectrum", SPECTRUM_FIRST_CHANNEL), {"spectrum_tests": 2.25},
+         ["colour frames"])
+    case("syntax_error", answer("matching", "def matching_aware_loss(real_right, real_wrong, fake_right, mismatch_weight=0.5):\n"
+                                            "    return F.softplus(-real_right).mean() + F.softplus(fake_right.mean()"),
+         {"matching_tests": 0}, ["SyntaxError"])
+    case("infinite_loop", answer("motion", "def read_motion(clips):\n    while True:\n        pass"),
+         {"motion_tests": 0}, ["longer than"])
+    return cases
+
+
 def bad_files_01(out: Path) -> dict:
     """Assignment 01's files that are not a gradable notebook, and a student who hands in a folder."""
     zero = {k: 0 for k in FULL}
@@ -764,6 +863,7 @@ CORPUS = {  # number -> (its cases, full points, what its student who hands in a
     "03": (build_03, FULL_03, "motion codes: a GRU; FD: see attached photo\n"),
     "04": (build_04, FULL_04, "warp = grid_sample, loss = L1, I ran out of time\n"),
     "05": (build_05, FULL_05, "PSNR is 10 log10(MAX^2 / MSE); the rest is in my head\n"),
+    "06": (build_06, FULL_06, "tokenizer: split on spaces; the detector looks at the FFT, I think\n"),
 }
 
 

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from vgan_course import cli
 
@@ -88,6 +89,37 @@ def test_a_failed_run_is_reported_in_one_line_even_without_a_message():
         raise AssertionError  # what a bare `assert` raises outside pytest
     except AssertionError as error:
         assert lesson_runs.one_line(error).startswith("AssertionError (no message) at test_cli.py:")
+
+
+def test_a_lesson_run_waits_for_the_kernel_in_short_polls():
+    """A reply whose wake-up was lost is read at the next short poll; the cell's timeout still holds."""
+    import asyncio
+    import time
+    from queue import Empty
+
+    from vgan_course import lesson_runs
+
+    class Channel:  # answers on the third poll; records how long each poll was allowed
+        def __init__(self, answer_at: int):
+            self.polls, self.answer_at = [], answer_at
+
+        async def get_msg(self, timeout=None):
+            self.polls.append(timeout)
+            if len(self.polls) == self.answer_at:
+                return {"msg_type": "execute_reply"}
+            await asyncio.sleep(min(timeout, 0.01))
+            raise Empty
+
+    channel = Channel(answer_at=3)
+    lesson_runs.wait_in_slices(channel, slice_seconds=0.05)
+    assert asyncio.run(channel.get_msg(timeout=3600)) == {"msg_type": "execute_reply"}
+    assert len(channel.polls) == 3 and max(channel.polls) <= 0.05
+    silent = Channel(answer_at=10**9)
+    lesson_runs.wait_in_slices(silent, slice_seconds=0.05)
+    start = time.monotonic()
+    with pytest.raises(Empty):
+        asyncio.run(silent.get_msg(timeout=0.2))
+    assert 0.2 <= time.monotonic() - start < 1 and len(silent.polls) >= 4
 
 
 def test_sync_writes_notebooks_from_twins(tmp_path):

@@ -122,6 +122,21 @@ def test_readme_results_table_is_generated_from_the_results_file():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_results_page_keeps_rows_apart_that_differ_in_any_text_column():
+    """A table recorded with two text columns (lesson 06: generator and prompts) is pooled over runs per
+    pair, not per first column; numbers become mean ± std."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("report", ROOT / "benchmarks" / "report.py")
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    runs = [{"tables": {"t": [{"generator": "A", "prompts": "seen", "both": both},
+                              {"generator": "A", "prompts": "held-out", "both": held}]}} for both, held in ((0.7, 0.1), (0.8, 0.1))]
+    lines = report.recorded_tables(runs)
+    assert "| generator | prompts | both |" in lines
+    assert "| A | seen | 0.75 ± 0.071 |" in lines and "| A | held-out | 0.1 ± 0 |" in lines
+
+
 def test_every_module_is_on_the_three_maps():
     """README's package table, the package docstring and docs/architecture.md name every module."""
     import vgan_course

@@ -22,9 +22,9 @@ from vgan_course.grading.runner import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = {"01": "01_gan_basics", "02": "02_adversarial_objective", "03": "03_temporal_generators",
-               "04": "04_video_style_transfer", "05": "05_video_restoration"}
+               "04": "04_video_style_transfer", "05": "05_video_restoration", "06": "06_controllable_clips"}
 GRADED = {"01": "graded", "02": "graded_02", "03": "graded_03", "04": "graded_04",
-          "05": "graded_05"}  # the fixture that grades each corpus
+          "05": "graded_05", "06": "graded_06"}  # the fixture that grades each corpus
 EXPECTED_BY = {n: json.loads(expected_path(n).read_text()) for n in ASSIGNMENTS}
 LIMITS = Limits(seconds=240, cell_seconds=3, memory_mb=2048, output_mb=5, scratch_mb=64, jobs=2)  # cells: CPU time; a busy machine only slows the wall clock
 
@@ -318,9 +318,15 @@ def graded_05(corpora, tmp_path_factory, request):
     return grade_corpus("05", corpora, tmp_path_factory, request)
 
 
+@pytest.fixture(scope="module")
+def graded_06(corpora, tmp_path_factory, request):
+    return grade_corpus("06", corpora, tmp_path_factory, request)
+
+
 @pytest.mark.parametrize("number, written, max_auto", [("01", "written_modes", "11"), ("02", "written_ablation", "9"),
                                                          ("03", "written_results", "11"), ("04", "written_results", "11"),
-                                                         ("05", "written_tradeoff", "11")])
+                                                         ("05", "written_tradeoff", "11"),
+                                                         ("06", "written_detection", "11")])
 def test_every_submission_gets_a_row(request, number, written, max_auto):
     results, out = request.getfixturevalue(GRADED[number])
     assert set(results) == set(EXPECTED_BY[number]) | {"correct (here)"}
@@ -344,11 +350,11 @@ def test_corpus_grades_exactly_as_expected(request, number, student):
         assert reasons, f"{student} lost points without a reason"
 
 
-def test_hostile_submissions_gain_nothing(graded, graded_02, graded_03, graded_04, graded_05):
+def test_hostile_submissions_gain_nothing(graded, graded_02, graded_03, graded_04, graded_05, graded_06):
     results = graded[0]
     for student in ("redefines_checks", "fake_results", "reads_solutions"):
         assert results[student].total == 0, f"{student}: {results[student].reasons}"
-    for later in (graded_02, graded_03, graded_04, graded_05):
+    for later in (graded_02, graded_03, graded_04, graded_05, graded_06):
         assert later[0]["reads_solutions"].total == 0, later[0]["reads_solutions"].reasons
 
 
@@ -396,7 +402,8 @@ def test_grade_command_errors(tmp_path, capsys):
                                            ("02", ("ns_losses", "hinge_losses", "gp", "r1")),
                                            ("03", ("motion", "block", "frames", "fd")),
                                            ("04", ("warp", "temporal", "cycle", "recycle")),
-                                           ("05", ("psnr", "upsampler", "ping_pong", "srgan_loss"))])
+                                           ("05", ("psnr", "upsampler", "ping_pong", "srgan_loss")),
+                                           ("06", ("tokenizer", "projection", "matching", "motion", "spectrum"))])
 def test_a_fresh_assignment_fails_only_with_not_implemented_error(number, parts):
     """What a student sees before writing anything: each check stops at NotImplementedError."""
     from nbclient import NotebookClient

@@ -144,13 +144,47 @@ def execute_notebook(notebook: Path, out: Path, timeout: float) -> None:
     import nbformat
     from nbclient import NotebookClient
 
+    class SlicedWaitClient(NotebookClient):
+        async def async_start_new_kernel_client(self):
+            kc = await super().async_start_new_kernel_client()
+            for channel in (kc.shell_channel, kc.iopub_channel):
+                wait_in_slices(channel)
+            return kc
+
     nb = nbformat.read(notebook, as_version=4)
-    client = NotebookClient(nb, timeout=int(timeout), kernel_name="python3",
-                            resources={"metadata": {"path": str(notebook.parent)}})
+    client = SlicedWaitClient(nb, timeout=int(timeout), kernel_name="python3",
+                              resources={"metadata": {"path": str(notebook.parent)}})
     try:
         client.execute()
     finally:
         _save_executed(nb, out)
+
+
+def wait_in_slices(channel, slice_seconds: float = 1.0) -> None:
+    """Make ``channel.get_msg(timeout)`` (an async kernel-client channel) wait in polls of at most
+    ``slice_seconds``, until a message comes or ``timeout`` (``None``: forever) has passed.
+
+    nbclient waits for a cell's reply in one poll as long as the cell's timeout (an hour here). The
+    asyncio poll wakes on an edge of the socket's file descriptor, and after a cell that shows
+    ipywidgets that wake-up can be lost (nbclient issue 312): the reply sits unread while the kernel
+    idles, for the rest of the hour. Every new poll first looks at the socket's state, so a short
+    poll, repeated, reads a stranded reply within a second.
+    """
+    from queue import Empty
+
+    whole_wait = channel.get_msg
+
+    async def get_msg(timeout: float | None = None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = slice_seconds if deadline is None else min(slice_seconds, deadline - time.monotonic())
+            try:
+                return await whole_wait(timeout=max(left, 0.0))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    channel.get_msg = get_msg
 
 
 def _save_executed(nb, out: Path) -> None:

