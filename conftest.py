@@ -33,3 +33,16 @@ def sandbox_available():
         if os.environ.get("VGAN_REQUIRE_SANDBOX") == "1":
             raise
         pytest.skip(f"grading cannot be sandboxed here: {error}")
+
+
+def pytest_collection_modifyitems(items):
+    """Keep together what must run in one worker (``--dist loadgroup``, see the Makefile): a notebook's
+    cells, a test file's module-scoped fixtures; but grade each assignment's corpus apart, so that
+    the grading tests, the slowest file, spread over the workers."""
+    for item in items:
+        group = str(item.path)
+        number = getattr(item, "callspec", None) and item.callspec.params.get("number")
+        graded = [name for name in getattr(item, "fixturenames", ()) if name.startswith("graded")]
+        if item.path.name == "test_grading.py" and (number or graded):
+            group = f"grading {number or (graded[0].removeprefix('graded').lstrip('_') or '01')}"
+        item.add_marker(pytest.mark.xdist_group(group))
