@@ -43,9 +43,9 @@ lab: $(STUDENT)
 
 # Unit tests, consistency checks and every notebook under nbval, in the smoke profile,
 # on $(JOBS) workers with one torch thread each. Each notebook and each test file runs in one
-# worker, except the grading corpora: one group per assignment (conftest.py).
+# worker, except the grading corpora: one assignment at a time (conftest.py).
 test: $(DEVELOPER)
-	VGAN_PROFILE=smoke OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup \
+	VGAN_PROFILE=smoke OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
 		--nbval-lax --nbval-current-env -q
 
 # Regenerate the .ipynb files from their py:percent twins (after editing a twin).

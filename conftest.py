@@ -6,6 +6,7 @@ and with checkpoints in a fresh temporary folder (never a student's ``runs/``).
 """
 
 import os
+import re
 import tempfile
 
 import pytest
@@ -35,14 +36,19 @@ def sandbox_available():
         pytest.skip(f"grading cannot be sandboxed here: {error}")
 
 
-def pytest_collection_modifyitems(items):
-    """Keep together what must run in one worker (``--dist loadgroup``, see the Makefile): a notebook's
-    cells, a test file's module-scoped fixtures; but grade each assignment's corpus apart, so that
-    the grading tests, the slowest file, spread over the workers."""
-    for item in items:
-        group = str(item.path)
-        number = getattr(item, "callspec", None) and item.callspec.params.get("number")
-        graded = [name for name in getattr(item, "fixturenames", ()) if name.startswith("graded")]
-        if item.path.name == "test_grading.py" and (number or graded):
-            group = f"grading {number or (graded[0].removeprefix('graded').lstrip('_') or '01')}"
-        item.add_marker(pytest.mark.xdist_group(group))
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` (the Makefile's), but the grading corpora one assignment at a time: every
+    test file and notebook still runs whole in one worker, while tests/test_grading.py, the slowest
+    file, spreads its assignments (tests named ``...[0N...]``) over the workers."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class GradingCorporaApart(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            number = re.search(r"::[^\[]*\[(0\d)", nodeid) if scope.endswith("test_grading.py") else None
+            return f"{scope}::{number.group(1)}" if number else scope
+
+    return GradingCorporaApart(config, log)

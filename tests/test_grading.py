@@ -358,12 +358,14 @@ def test_hostile_submissions_gain_nothing(request, number):
         assert results[student].total == 0, f"{student}: {results[student].reasons}"
 
 
-def test_feedback_shows_the_written_answer_for_hand_grading(graded):
+@pytest.mark.parametrize("number", ["01"])  # scheduled with assignment 01's corpus (conftest.py)
+def test_feedback_shows_the_written_answer_for_hand_grading(number, graded):
     feedback = (graded[1].parent / "feedback" / "correct.md").read_text()
     assert "written_modes (graded by hand, 2 points): pending" in feedback and "> The generator is rewarded" in feedback
 
 
-def test_regrading_keeps_hand_grades_and_notes(graded, corpora, tmp_path):  # graded: sandbox_available
+@pytest.mark.parametrize("number", ["01"])  # scheduled with assignment 01's corpus (conftest.py)
+def test_regrading_keeps_hand_grades_and_notes(number, graded, corpora, tmp_path):  # graded: sandbox_available
     subset = tmp_path / "subset"
     subset.mkdir()
     for name in ("correct.ipynb", "bias_in_block.ipynb", "empty.ipynb"):
