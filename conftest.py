@@ -36,7 +36,6 @@ def sandbox_available():
         pytest.skip(f"grading cannot be sandboxed here: {error}")
 
 
-
 def pytest_xdist_make_scheduler(config, log):
     """``--dist loadfile`` (the Makefile's), but the grading corpora one assignment at a time: every
     test file and notebook still runs whole in one worker, while tests/test_grading.py, the slowest
