@@ -294,6 +294,26 @@ claims.claim("07", "checkpoint names with 'module.'", writes["checkpoint keys wi
              assert_in_smoke=True)
 
 # %% [markdown]
+# At the end of `with distributed.process_group():` every rank waits for the others (a barrier),
+# then closes the group. Two things can keep a rank's group alive after that. One was the course's
+# own: an early `distributed.Replica` passed itself as its communication hook's state. DDP's reducer
+# is C++, where Python's garbage collector cannot see, so every wrapper, with its network, was a
+# cycle never freed; the state is now the wrapper's counts. The other is PyTorch's: once DDP has
+# used a gloo group, the group's worker threads outlive `destroy_process_group`. If one of them
+# frees its last piece of work (here, a barrier holding an all-gather's tensors) while the
+# interpreter shuts down, it needs the interpreter's lock, which is gone, and the rank aborts:
+# `terminate called without an active exception`, exit code -6 in torchrun's report, now and then,
+# more often on a busy machine. So every command the course starts under torchrun ends with
+# `distributed.exit_process(code)`: it flushes the output and leaves without the interpreter's
+# teardown. DDP wrappers still alive in each rank once every experiment above has returned:
+
+# %%
+alive = measured["leaving"]["DDP wrappers alive, by rank"]
+print("DDP wrappers alive, rank by rank:", alive)
+claims.claim("07", "DDP wrappers alive after the experiments, on the rank with most", max(alive), at_most=0,
+             assert_in_smoke=True)
+
+# %% [markdown]
 # ## 7. The batch and the learning rate
 #
 # A step on N ranks of $b$ samples is a step on $Nb$. `vgan-course train` keeps the notebook's

@@ -89,3 +89,4 @@ def main(folder):
 
 if __name__ == "__main__":
     main(Path(sys.argv[1]))
+    distributed.exit_process(0)  # without the interpreter's teardown, which can abort a rank

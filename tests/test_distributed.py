@@ -5,6 +5,7 @@ needs ranks; the references are one plain process, written here from the formula
 losses, R1, SGD) with nothing from the course's loop.
 """
 
+import gc
 import json
 import os
 import shutil
@@ -192,3 +193,32 @@ def test_side_by_side_jobs_under_torchrun_are_refused(monkeypatch, capsys):
 
     assert cli.main(["train", "03_temporal_generators", "--all", "--jobs", "2", "--profile", "smoke"]) == 2
     assert "under torchrun every process trains the same method" in capsys.readouterr().err
+
+
+def test_a_wrapper_is_freed_once_unused(tmp_path):
+    """A Replica's hook state lives in DDP's C++ reducer, which the garbage collector cannot see:
+    the wrapper itself as state would be a cycle never freed (with its network)."""
+    import weakref
+
+    import torch.distributed as dist
+
+    dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'store'}", rank=0, world_size=1)
+    try:
+        replica = distributed.Replica(torch.nn.Linear(2, 2))
+        replica(torch.zeros(3, 2)).sum().backward()
+        assert replica.counts["reduced"] == 6  # the hook ran: 4 weights and 2 biases
+        freed = weakref.ref(replica)
+        del replica
+        gc.collect()
+        assert freed() is None
+    finally:
+        dist.destroy_process_group()
+
+
+def test_a_launched_process_exits_with_its_code_and_its_output_without_the_teardown():
+    script = ("import atexit, sys; from vgan_course import distributed; atexit.register(print, 'teardown'); "
+              "print('written', end=''); print('said', end='', file=sys.stderr); distributed.exit_process(3)")
+    for launched, teardown in (({"RANK": "1", "WORLD_SIZE": "2"}, ""), ({}, "teardown\n")):
+        env = {k: v for k, v in os.environ.items() if k not in distributed.LAUNCHER_VARIABLES}
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={**env, **launched})
+        assert (done.returncode, done.stdout, done.stderr) == (3, "written" + teardown, "said")

@@ -164,4 +164,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    from . import distributed  # imported here: torch is slow to import, and most commands never need it
+
+    distributed.exit_process(code)  # under torchrun, without the interpreter's teardown

@@ -33,12 +33,15 @@ What a GAN needs beyond the textbook recipe:
 from __future__ import annotations
 
 import contextlib
+import gc
 import inspect
+import logging
 import os
+import sys
 import weakref
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NoReturn
 
 import torch
 import torch.distributed as dist
@@ -112,9 +115,27 @@ def process_group(device: torch.device | str | None = None) -> Iterator[World]:
     dist.init_process_group("nccl" if cuda else "gloo")
     try:
         yield current()
+        gc.collect()  # free the block's wrappers (DDP makes reference cycles) while the group is open
         dist.barrier()  # no rank tears its connections down while another still uses them
     finally:
         dist.destroy_process_group()
+
+
+def exit_process(code: int) -> NoReturn:
+    """End a command's process with ``code``: under torchrun, after flushing the output, without the
+    interpreter's teardown; a plain run exits as usual.
+
+    Once DDP has used a gloo group, PyTorch keeps the group's worker threads running after
+    ``destroy_process_group``. A worker that frees its last work (a barrier holding an all-gather's
+    tensors) while the interpreter shuts down needs the interpreter's lock, which is gone: the rank
+    aborts ("terminate called without an active exception", exit code -6), now and then, more often
+    on a busy machine. Leaving with ``os._exit`` skips that teardown, so no thread can race it."""
+    if not launcher_world().is_distributed:
+        sys.exit(code)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def rank_seed(seed: int) -> int:
@@ -171,7 +192,9 @@ class Replica(DistributedDataParallel):
             net = nn.SyncBatchNorm.convert_sync_batchnorm(net)  # same parameters, shared statistics
         super().__init__(net, device_ids=[device.index] if device.type == "cuda" else None, **_no_buffer_broadcast())
         self.counts = {"reduced": 0, "kept_local": 0}
-        self.register_comm_hook(self, _reduce_if_updating)
+        # DDP's C++ reducer holds the hook's state, where Python's garbage collector cannot see it:
+        # the wrapper itself as state would be a cycle never freed (with its network).
+        self.register_comm_hook(self.counts, _reduce_if_updating)
         _REPLICATED.add(net)
 
     def __getattr__(self, name: str) -> Any:
@@ -195,13 +218,14 @@ def _no_buffer_broadcast() -> dict[str, bool]:
     return {"broadcast_buffers": False}
 
 
-def _reduce_if_updating(replica, bucket):  # no annotations: DDP checks them against its own types
+def _reduce_if_updating(counts, bucket):  # no annotations: DDP checks them against its own types
     """DDP communication hook: average the bucket (a ``dist.GradBucket``) over the ranks if the stepping
-    optimizer needs it, else keep it as it is; returns a ``torch.futures.Future`` of the bucket's tensor."""
+    optimizer needs it, else keep it as it is, and add its size to ``counts`` (a :class:`Replica`'s);
+    returns a ``torch.futures.Future`` of the bucket's tensor."""
     if _UPDATING is None or any(id(p) in _UPDATING for p in bucket.parameters()):
-        replica.counts["reduced"] += bucket.buffer().numel()
+        counts["reduced"] += bucket.buffer().numel()
         return default_hooks.allreduce_hook(None, bucket)
-    replica.counts["kept_local"] += bucket.buffer().numel()
+    counts["kept_local"] += bucket.buffer().numel()
     kept: torch.futures.Future = torch.futures.Future()
     kept.set_result(bucket.buffer())
     return kept

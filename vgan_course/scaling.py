@@ -13,6 +13,7 @@ per step. Rank 0 writes ``{experiment: {...}}`` to ``OUT.json``.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import tempfile
@@ -266,9 +267,18 @@ def writes() -> dict:
             "checkpoint written by (processes)": state["processes"]}
 
 
+def wrappers_left() -> dict:
+    """DDP wrappers still alive once the other experiments have returned (after a garbage collection):
+    each would keep the process group, and its connections, open past ``destroy_process_group``."""
+    gc.collect()
+    alive = sum(isinstance(o, DistributedDataParallel) for o in gc.get_objects())
+    return {"DDP wrappers alive, by rank": distributed.gather(alive)}
+
+
 EXPERIMENTS = {"equivalence": equivalence, "one wrapper, find_unused_parameters=False": lambda: one_wrapper(False),
                "one wrapper, find_unused_parameters=True": lambda: one_wrapper(True), "reducer traffic": reducer_traffic,
-               "batch norm": batch_norm, "seeds": seeds, "mistakes": mistakes, "writes": writes}
+               "batch norm": batch_norm, "seeds": seeds, "mistakes": mistakes, "writes": writes,
+               "leaving": wrappers_left}  # last: it counts what the others left behind
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -286,4 +296,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    distributed.exit_process(main())  # without the interpreter's teardown, which can abort a rank
