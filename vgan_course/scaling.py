@@ -268,8 +268,8 @@ def writes() -> dict:
 
 
 def wrappers_left() -> dict:
-    """DDP wrappers still alive once the other experiments have returned (after a garbage collection):
-    each would keep the process group, and its connections, open past ``destroy_process_group``."""
+    """DDP wrappers still alive once the other experiments have returned (after a garbage collection),
+    on each rank: a leaked wrapper holds its network and the process group until the process ends."""
     gc.collect()
     alive = sum(isinstance(o, DistributedDataParallel) for o in gc.get_objects())
     return {"DDP wrappers alive, by rank": distributed.gather(alive)}
