@@ -424,8 +424,8 @@ for method in trained:
 # held-out prompts alike, and draws no digit yet. The concatenation-D generator's clips do not move
 # at all: faint or noisy blobs that stay where they are, so the motion reader finds no direction.
 # The projection-D generator's blobs for one prompt still differ from clip to clip (a large spread
-# within a prompt): the collapse comes later in training. The `gpu` profile trains longer and asserts the motion claims
-# only.
+# within a prompt): the collapse comes later in training. The `gpu` profile trains longer and
+# asserts the motion claims only.
 
 # %%
 if shipped_models:

@@ -33,7 +33,6 @@ What a GAN needs beyond the textbook recipe:
 from __future__ import annotations
 
 import contextlib
-import gc
 import inspect
 import logging
 import os
@@ -115,7 +114,6 @@ def process_group(device: torch.device | str | None = None) -> Iterator[World]:
     dist.init_process_group("nccl" if cuda else "gloo")
     try:
         yield current()
-        gc.collect()  # free the block's wrappers (DDP makes reference cycles) while the group is open
         dist.barrier()  # no rank tears its connections down while another still uses them
     finally:
         dist.destroy_process_group()
